@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { cellFromParameters, cellHeights } from '../cell.js';
+import { buildNeighborList, type NeighborList } from './neighbor-list.js';
+import { halfPairIndices, reversePairIndex, toNeighborMatrix } from './neighbor-matrix.js';
+
+/** Deterministic PRNG so failures are reproducible. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Brute force over every image that can be within the cutoff. */
+function bruteForce(positions: Float64Array, cell: Float64Array, pbc: boolean[], cutoff: number): Set<string> {
+  const n = positions.length / 3;
+  const h = cellHeights(cell);
+  const range = [0, 1, 2].map((k) => (pbc[k] ? Math.ceil(cutoff / h[k]!) + 1 : 0));
+  const out = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      for (let a = -range[0]!; a <= range[0]!; a++) {
+        for (let b = -range[1]!; b <= range[1]!; b++) {
+          for (let c = -range[2]!; c <= range[2]!; c++) {
+            if (i === j && a === 0 && b === 0 && c === 0) continue;
+            let r2 = 0;
+            for (let k = 0; k < 3; k++) {
+              const d = positions[3 * j + k]! - positions[3 * i + k]! + a * cell[k]! + b * cell[3 + k]! + c * cell[6 + k]!;
+              r2 += d * d;
+            }
+            if (r2 < cutoff * cutoff) out.add(`${i},${j},${a},${b},${c}`);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function asSet(nl: NeighborList): Set<string> {
+  const out = new Set<string>();
+  for (let p = 0; p < nl.nPairs; p++) {
+    const key = `${nl.first[p]},${nl.second[p]},${nl.shifts[3 * p]},${nl.shifts[3 * p + 1]},${nl.shifts[3 * p + 2]}`;
+    expect(out.has(key), `duplicate pair ${key}`).toBe(false);
+    out.add(key);
+  }
+  return out;
+}
+
+describe('buildNeighborList', () => {
+  const rng = mulberry32(12345);
+  const cases: { name: string; pbc: boolean[] }[] = [
+    { name: 'fully periodic', pbc: [true, true, true] },
+    { name: 'slab', pbc: [true, true, false] },
+    { name: 'wire', pbc: [false, true, false] },
+    { name: 'mixed', pbc: [true, false, true] },
+    { name: 'non-periodic', pbc: [false, false, false] },
+  ];
+  for (const { name, pbc } of cases) {
+    it(`equals brute force on random triclinic cells (${name}), cutoffs up to 2× the shortest height`, () => {
+      for (let trial = 0; trial < 6; trial++) {
+        const cell = cellFromParameters(4 + 4 * rng(), 4 + 4 * rng(), 4 + 4 * rng(), 60 + 50 * rng(), 65 + 45 * rng(), 55 + 60 * rng());
+        const n = 5 + Math.floor(20 * rng());
+        const positions = new Float64Array(3 * n);
+        for (let a = 0; a < n; a++) {
+          // Fractional coordinates partly outside [0, 1) to exercise wrapping.
+          const s = [rng() * 1.6 - 0.3, rng() * 1.6 - 0.3, rng() * 1.6 - 0.3];
+          for (let k = 0; k < 3; k++) positions[3 * a + k] = s[0]! * cell[k]! + s[1]! * cell[3 + k]! + s[2]! * cell[6 + k]!;
+        }
+        const hmin = Math.min(...cellHeights(cell));
+        const cutoff = hmin * (0.2 + 1.8 * rng());
+        const nl = buildNeighborList({ positions, cell, pbc }, cutoff);
+        const expected = bruteForce(positions, cell, pbc, cutoff);
+        expect(asSet(nl)).toEqual(expected);
+        // Sorted by the first atom and rows consistent.
+        for (let p = 1; p < nl.nPairs; p++) expect(nl.first[p]!).toBeGreaterThanOrEqual(nl.first[p - 1]!);
+        const reverse = reversePairIndex(nl);
+        for (let p = 0; p < nl.nPairs; p++) {
+          const q = reverse[p]!;
+          expect(nl.first[q]).toBe(nl.second[p]);
+          expect(nl.second[q]).toBe(nl.first[p]);
+          expect(reverse[q]).toBe(p);
+        }
+        expect(halfPairIndices(nl).length * 2).toBe(nl.nPairs);
+      }
+    });
+  }
+
+  it('handles a molecule without a cell', () => {
+    const positions = Float64Array.of(0, 0, 0, 0.96, 0, 0, -0.24, 0.93, 0);
+    const nl = buildNeighborList({ positions, cell: new Float64Array(9), pbc: [false, false, false] }, 1.2);
+    expect(asSet(nl)).toEqual(bruteForce(positions, Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), [false, false, false], 1.2));
+  });
+});
+
+describe('toNeighborMatrix', () => {
+  it('pads rows, masks padding and flags overflow', () => {
+    const positions = Float64Array.of(0, 0, 0, 1, 0, 0, 2, 0, 0, 10, 0, 0);
+    const nl = buildNeighborList({ positions, cell: new Float64Array(9), pbc: [false, false, false] }, 1.5);
+    const m = toNeighborMatrix(nl);
+    expect(m.capacity).toBe(2);
+    expect(Array.from(m.count)).toEqual([1, 2, 1, 0]);
+    expect(Array.from(m.mask)).toEqual([1, 0, 1, 1, 1, 0, 0, 0]);
+    expect(m.neighbors[1]).toBe(0); // padding points at the atom itself
+    expect(m.neighbors[7]).toBe(3);
+    expect(m.overflow).toBe(false);
+    expect(toNeighborMatrix(nl, 1).overflow).toBe(true);
+  });
+});

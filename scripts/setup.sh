@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up MLFF Distiller on a fresh machine: pnpm, the npm packages, a build.
+# With --test it also installs the Debian packages the tests cross-check against
+# (python3-ase), when run as root and they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$PNPM_VERSION" ]; then
+  echo "setup: installing pnpm $PNPM_VERSION"
+  npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if ! /usr/bin/python3 -c 'import ase' >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ]; then
+      echo "setup: installing python3-ase (Debian) for the ASE cross-checks"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null
+      apt-get install -y -qq --no-install-recommends python3-ase >/dev/null
+    else
+      echo "setup: the tests need Debian's python3-ase; run: sudo apt-get install python3-ase" >&2
+      exit 1
+    fi
+  fi
+fi
+
+# onnxruntime-node's postinstall downloads CUDA binaries from outside the npm registry;
+# it is not in onlyBuiltDependencies, and this keeps npm-based installs from trying too.
+export ONNXRUNTIME_NODE_INSTALL=skip
+pnpm install --frozen-lockfile --reporter=silent
+pnpm build --output-logs=errors-only
