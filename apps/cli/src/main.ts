@@ -1,0 +1,57 @@
+import { MlffdError } from '@mlff-distiller/core';
+import { UsageError } from './cli-error.js';
+import { mdCommand } from './commands/md.js';
+
+const VERSION = '0.1.0';
+
+const HELP = `mlffd ${VERSION}: MLFF Distiller
+
+Usage:
+  mlffd md <file.extxyz> --calculator NAME --ensemble nve|nvt|npt --steps N --dt FS [options]
+  mlffd md --help
+  mlffd --version
+
+Add --verbose to any command for stack traces on errors.`;
+
+/** Node's own errors for a bad call or a missing file, which deserve one clear line too. */
+function isExpectedError(error: unknown): error is Error {
+  if (error instanceof MlffdError) return true;
+  const code = (error as { code?: string }).code;
+  return typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR'].includes(code));
+}
+
+/**
+ * Runs the CLI with arguments (without `node` and the script) and returns the exit code:
+ * 0 on success, 2 for a usage error, 1 for any other failure. Errors print one line;
+ * `--verbose` adds the stack trace.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        console.log(HELP);
+        return command === undefined ? 2 : 0;
+      case '-v':
+      case '--version':
+        console.log(VERSION);
+        return 0;
+      case 'md':
+        await mdCommand(rest);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"; commands: md (see mlffd --help)`);
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`mlffd: error: ${message}`);
+    if (verbose && error instanceof Error && error.stack) console.error(error.stack);
+    else if (!isExpectedError(error)) console.error('(this looks like a bug; run again with --verbose for the stack trace)');
+    const code = (error as { code?: string }).code;
+    return error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * A progress line for long runs: step count, steps/s and ETA. On a terminal it rewrites
+ * one line in place; elsewhere (CI logs, pipes) it prints a line every 10 % of the run.
+ */
+export class ProgressLine {
+  private readonly start = performance.now();
+  private lastDraw = 0;
+  private lastDecile = -1;
+  private readonly tty: boolean;
+
+  constructor(
+    private readonly total: number,
+    private readonly label: string,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.tty = Boolean(stream.isTTY);
+  }
+
+  /** Reports that `done` of `total` steps are finished; `extra` is appended (e.g. "T=300 K"). */
+  update(done: number, extra = ''): void {
+    const now = performance.now();
+    const decile = Math.floor((10 * done) / Math.max(1, this.total));
+    if (this.tty ? now - this.lastDraw < 200 && done < this.total : decile === this.lastDecile && done < this.total) return;
+    this.lastDraw = now;
+    this.lastDecile = decile;
+    const seconds = (now - this.start) / 1000;
+    const rate = done / Math.max(seconds, 1e-9);
+    const eta = rate > 0 ? (this.total - done) / rate : Number.POSITIVE_INFINITY;
+    const pct = ((100 * done) / Math.max(1, this.total)).toFixed(0).padStart(3);
+    const line = `${this.label} ${pct}% ${done}/${this.total} steps  ${rate.toFixed(1)} steps/s  ETA ${formatDuration(eta)}${extra ? `  ${extra}` : ''}`;
+    if (this.tty) this.stream.write(`\r\x1b[2K${line}`);
+    else this.stream.write(`${line}\n`);
+  }
+
+  /** Ends the line (on a terminal) and prints the total time. */
+  finish(summary = ''): void {
+    const seconds = (performance.now() - this.start) / 1000;
+    if (this.tty) this.stream.write('\n');
+    this.stream.write(`${this.label} done in ${formatDuration(seconds)}${summary ? `: ${summary}` : ''}\n`);
+  }
+}
+
+/** "1h02m", "3m05s", "12.3s". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m${String(Math.round(seconds - 60 * m)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
