@@ -1,1 +1,2 @@
 export * from './python.js';
+export * from './conformance.js';
