@@ -41,13 +41,14 @@ export async function main(argv: string[]): Promise<number> {
         console.log(VERSION);
         return 0;
       case 'md':
-        await mdCommand(rest);
-        return 0;
+        return await mdCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"; commands: md (see mlffd --help)`);
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    // Node's argument parser adds multi-line hints; its first line says it all.
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) message = message.split('\n')[0]!;
     console.error(`mlffd: error: ${message}`);
     if (verbose && error instanceof Error && error.stack) console.error(error.stack);
     else if (!isExpectedError(error)) console.error('(this looks like a bug; run again with --verbose for the stack trace)');

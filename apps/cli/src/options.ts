@@ -40,3 +40,22 @@ export function choiceOption<T extends string>(values: Record<string, unknown>, 
   if (!choices.includes(raw as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got "${raw}"`);
   return raw as T;
 }
+
+/**
+ * Rewrites `--name -5` as `--name=-5` for options that take a value, so negative numbers
+ * (a pressure, a frame index counted from the end) are values, not unknown options.
+ */
+export function attachNegativeValues(argv: readonly string[], valueOptions: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && valueOptions.has(arg.slice(2)) && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
