@@ -1,1 +1,15 @@
-export {};
+export * from './bussi.js';
+export * from './energy-drift.js';
+export * from './energy-recorder.js';
+export * from './langevin.js';
+export * from './maxwell-boltzmann.js';
+export * from './md-errors.js';
+export * from './molecular-dynamics.js';
+export * from './momentum.js';
+export * from './nose-hoover-chain.js';
+export * from './pressure.js';
+export * from './random.js';
+export * from './stochastic-cell-rescaling.js';
+export * from './thermo-logger.js';
+export * from './trajectory-observer.js';
+export * from './velocity-verlet.js';
