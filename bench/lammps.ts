@@ -70,7 +70,9 @@ run ${opts.steps}
       env: { ...process.env, OMP_NUM_THREADS: '1' },
     });
     if (r.status !== 0) throw new Error(`LAMMPS failed: ${r.stderr || r.stdout}`);
-    const loop = /Loop time of ([\d.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms/.exec(r.stdout);
+    const loop = /Loop time of ([\d.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms/.exec(
+      r.stdout,
+    );
     if (!loop) throw new Error(`could not read LAMMPS's loop time from:\n${r.stdout}`);
     const builds = /Neighbor list builds = (\d+)/.exec(r.stdout);
     const version = /LAMMPS \(([^)]+)\)/.exec(r.stdout)?.[1] ?? 'unknown';

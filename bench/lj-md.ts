@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { LennardJones } from '@mlff-distiller/core';
-import { VelocityVerlet, maxwellBoltzmann } from '@mlff-distiller/md';
+import { maxwellBoltzmann, VelocityVerlet } from '@mlff-distiller/md';
 import { runLammpsLj } from './lammps.js';
 import { fccCrystal } from './systems.js';
 
@@ -38,14 +38,22 @@ const seconds = (performance.now() - t0) / 1000;
 const e1 = (await calc.getPotentialEnergy(atoms)) + atoms.getKineticEnergy();
 const ours = (1e6 * seconds) / (steps * atoms.length);
 
-console.log(`LJ fcc argon, ${atoms.length} atoms, NVE, rc ${params.rc} Å, skin ${params.skin} Å, dt ${dtFs} fs, ${steps} steps`);
-console.log(`mlffd   : ${ours.toFixed(3)} µs/atom-step  (${(steps / seconds).toFixed(1)} steps/s, ${calc.parameters.neighborBuilds ?? '?'} list builds, ΔEtot ${((1000 * (e1 - e0)) / atoms.length).toExponential(2)} meV/atom)`);
+console.log(
+  `LJ fcc argon, ${atoms.length} atoms, NVE, rc ${params.rc} Å, skin ${params.skin} Å, dt ${dtFs} fs, ${steps} steps`,
+);
+console.log(
+  `mlffd   : ${ours.toFixed(3)} µs/atom-step  (${(steps / seconds).toFixed(1)} steps/s, ${calc.parameters.neighborBuilds ?? '?'} list builds, ΔEtot ${((1000 * (e1 - e0)) / atoms.length).toExponential(2)} meV/atom)`,
+);
 
 const lammps = runLammpsLj({ repeat, a, ...params, temperature, steps, dtFs });
 if (!lammps) {
   console.log('LAMMPS  : not installed (apt-get install lammps) — no ratio');
 } else {
-  console.log(`LAMMPS  : ${lammps.usPerAtomStep.toFixed(3)} µs/atom-step  (${lammps.version}, ${lammps.neighborBuilds} list builds, 1 thread)`);
+  console.log(
+    `LAMMPS  : ${lammps.usPerAtomStep.toFixed(3)} µs/atom-step  (${lammps.version}, ${lammps.neighborBuilds} list builds, 1 thread)`,
+  );
   const ratio = ours / lammps.usPerAtomStep;
-  console.log(`ratio mlffd / LAMMPS: ${ratio.toFixed(2)}×  (target ≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'not met'})`);
+  console.log(
+    `ratio mlffd / LAMMPS: ${ratio.toFixed(2)}×  (target ≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'not met'})`,
+  );
 }

@@ -37,4 +37,6 @@ for (const row of rows) {
 const first = rows[0]!;
 const last = rows[rows.length - 1]!;
 const exponent = Math.log(last.ms / first.ms) / Math.log(last.atoms / first.atoms);
-console.log(`growth exponent (log ms / log N, first to last): ${exponent.toFixed(3)}  (1 = linear)`);
+console.log(
+  `growth exponent (log ms / log N, first to last): ${exponent.toFixed(3)}  (1 = linear)`,
+);

@@ -1,4 +1,4 @@
-import { type Calculator, LennardJones, Morse, createBackendRegistry } from '@mlff-distiller/core';
+import { type Calculator, createBackendRegistry, LennardJones, Morse } from '@mlff-distiller/core';
 import { UsageError } from './cli-error.js';
 
 /** A calculator the CLI can build by name, with documented numeric parameters. */
@@ -15,19 +15,23 @@ export interface CalculatorRecipe {
  */
 export const CALCULATORS: Record<string, CalculatorRecipe> = {
   lj: {
-    description: 'Lennard-Jones as ASE\'s LennardJones (energy shifted to zero at rc); argon defaults',
+    description:
+      "Lennard-Jones as ASE's LennardJones (energy shifted to zero at rc); argon defaults",
     defaults: { epsilon: 0.0104, sigma: 3.405, rc: 8.5, skin: 0.3 },
     create: (p) => new LennardJones(p),
   },
   morse: {
-    description: 'Morse as ASE\'s MorsePotential',
+    description: "Morse as ASE's MorsePotential",
     defaults: { epsilon: 1.0, rho0: 6.0, r0: 1.0 },
     create: (p) => new Morse(p),
   },
 };
 
 /** Builds a calculator by name with parameter overrides; unknown names and parameters are usage errors. */
-export async function createCalculator(name: string, overrides: Record<string, number>): Promise<Calculator> {
+export async function createCalculator(
+  name: string,
+  overrides: Record<string, number>,
+): Promise<Calculator> {
   const registry = createBackendRegistry<CalculatorRecipe>('calculator');
   for (const [n, recipe] of Object.entries(CALCULATORS)) registry.register(n, () => recipe);
   if (!registry.has(name)) {
@@ -36,7 +40,9 @@ export async function createCalculator(name: string, overrides: Record<string, n
   const recipe = await registry.get(name);
   for (const key of Object.keys(overrides)) {
     if (!(key in recipe.defaults)) {
-      throw new UsageError(`calculator ${name} has no parameter "${key}"; it takes: ${Object.keys(recipe.defaults).join(', ')}`);
+      throw new UsageError(
+        `calculator ${name} has no parameter "${key}"; it takes: ${Object.keys(recipe.defaults).join(', ')}`,
+      );
     }
   }
   return recipe.create({ ...recipe.defaults, ...overrides });

@@ -17,7 +17,10 @@ Add --verbose to any command for stack traces on errors.`;
 function isExpectedError(error: unknown): error is Error {
   if (error instanceof MlffdError) return true;
   const code = (error as { code?: string }).code;
-  return typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR'].includes(code));
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('ERR_PARSE_ARGS') || ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR'].includes(code))
+  );
 }
 
 /**
@@ -48,10 +51,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     let message = error instanceof Error ? error.message : String(error);
     // Node's argument parser adds multi-line hints; its first line says it all.
-    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) message = message.split('\n')[0]!;
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      message = message.split('\n')[0]!;
     console.error(`mlffd: error: ${message}`);
     if (verbose && error instanceof Error && error.stack) console.error(error.stack);
-    else if (!isExpectedError(error)) console.error('(this looks like a bug; run again with --verbose for the stack trace)');
+    else if (!isExpectedError(error))
+      console.error('(this looks like a bug; run again with --verbose for the stack trace)');
     const code = (error as { code?: string }).code;
     return error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }

@@ -14,10 +14,14 @@ const cluster = join(root, 'examples/argon-cluster-55.extxyz');
 
 /** Runs the CLI from source in a child process, as a user would run the binary. */
 function mlffd(args: string[]) {
-  const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, 'bin.ts'), ...args], {
-    encoding: 'utf8',
-    cwd: here,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join(here, 'bin.ts'), ...args],
+    {
+      encoding: 'utf8',
+      cwd: here,
+    },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,12 +37,34 @@ describe('mlffd md', () => {
       const log = join(dir, 'md.log');
       const extra = ensemble === 'nve' ? [] : ['--temperature', '94.4', '--seed', '7'];
       if (ensemble === 'npt') extra.push('--pressure', '0.1');
-      const r = mlffd(['md', example, '--calculator', 'lj', '--ensemble', ensemble, '--steps', '40', '--dt', '2', '--traj', traj, '--log', log, '--traj-interval', '10', '--log-interval', '10', ...extra]);
+      const r = mlffd([
+        'md',
+        example,
+        '--calculator',
+        'lj',
+        '--ensemble',
+        ensemble,
+        '--steps',
+        '40',
+        '--dt',
+        '2',
+        '--traj',
+        traj,
+        '--log',
+        log,
+        '--traj-interval',
+        '10',
+        '--log-interval',
+        '10',
+        ...extra,
+      ]);
       expect(r.stderr).toMatch(/steps\/s/);
       expect(r.stderr).toMatch(/ETA/);
       expect(r.code, r.stderr).toBe(0);
       const lines = readFileSync(log, 'utf8').trim().split('\n');
-      expect(lines[0]).toMatch(/Time\[fs\].*Epot\[eV\].*Ekin\[eV\].*Etot\[eV\].*T\[K\].*P\[GPa\].*V\[A\^3\]/);
+      expect(lines[0]).toMatch(
+        /Time\[fs\].*Epot\[eV\].*Ekin\[eV\].*Etot\[eV\].*T\[K\].*P\[GPa\].*V\[A\^3\]/,
+      );
       expect(lines).toHaveLength(1 + 5); // header + steps 0, 10, 20, 30, 40
       const frames = await readExtxyz(traj);
       expect(frames).toHaveLength(5);
@@ -57,12 +83,36 @@ print(json.dumps([[len(a), a.get_potential_energy(), a.get_forces()[0].tolist(),
     });
   }
 
-  it('starts from the file\'s velocities, or Maxwell-Boltzmann without them', () => {
+  it("starts from the file's velocities, or Maxwell-Boltzmann without them", () => {
     const dir = tmp();
-    const r1 = mlffd(['md', example, '--calculator', 'lj', '--steps', '2', '--dt', '1', '--log', join(dir, 'a.log')]);
+    const r1 = mlffd([
+      'md',
+      example,
+      '--calculator',
+      'lj',
+      '--steps',
+      '2',
+      '--dt',
+      '1',
+      '--log',
+      join(dir, 'a.log'),
+    ]);
     expect(r1.code, r1.stderr).toBe(0);
     expect(r1.stderr).toMatch(/velocities from the file/);
-    const r2 = mlffd(['md', cluster, '--calculator', 'lj', '--steps', '2', '--dt', '1', '--temperature', '30', '--seed', '1']);
+    const r2 = mlffd([
+      'md',
+      cluster,
+      '--calculator',
+      'lj',
+      '--steps',
+      '2',
+      '--dt',
+      '1',
+      '--temperature',
+      '30',
+      '--seed',
+      '1',
+    ]);
     expect(r2.code, r2.stderr).toBe(0);
     expect(r2.stderr).toMatch(/Maxwell-Boltzmann at 30 K/);
   });
@@ -77,37 +127,163 @@ print(json.dumps([[len(a), a.get_potential_energy(), a.get_forces()[0].tolist(),
     const cases: { name: string; args: () => string[]; message: RegExp }[] = [
       {
         name: 'malformed extxyz (file and line named)',
-        args: () => ['md', write('bad.extxyz', '2\nProperties=species:S:1:pos:R:3\nAr 0 0 0\nAr 1 2\n'), '--calculator', 'lj', '--steps', '1', '--dt', '1'],
+        args: () => [
+          'md',
+          write('bad.extxyz', '2\nProperties=species:S:1:pos:R:3\nAr 0 0 0\nAr 1 2\n'),
+          '--calculator',
+          'lj',
+          '--steps',
+          '1',
+          '--dt',
+          '1',
+        ],
         message: /bad\.extxyz:4: .*columns/,
       },
       {
         name: 'NaN coordinates',
-        args: () => ['md', write('nan.extxyz', '2\nProperties=species:S:1:pos:R:3\nAr 0 0 0\nAr nan 0 0\n'), '--calculator', 'lj', '--steps', '1', '--dt', '1'],
+        args: () => [
+          'md',
+          write('nan.extxyz', '2\nProperties=species:S:1:pos:R:3\nAr 0 0 0\nAr nan 0 0\n'),
+          '--calculator',
+          'lj',
+          '--steps',
+          '1',
+          '--dt',
+          '1',
+        ],
         message: /nan\.extxyz:4: .*(finite|NaN)/i,
       },
       {
         name: 'singular cell',
         args: () => [
           'md',
-          write('flat.extxyz', '1\nLattice="5 0 0 10 0 0 0 0 5" Properties=species:S:1:pos:R:3 pbc="T T T"\nAr 0 0 0\n'),
-          '--calculator', 'lj', '--steps', '1', '--dt', '1',
+          write(
+            'flat.extxyz',
+            '1\nLattice="5 0 0 10 0 0 0 0 5" Properties=species:S:1:pos:R:3 pbc="T T T"\nAr 0 0 0\n',
+          ),
+          '--calculator',
+          'lj',
+          '--steps',
+          '1',
+          '--dt',
+          '1',
         ],
         message: /flat\.extxyz: .*singular/,
       },
       {
         name: 'unknown element',
-        args: () => ['md', write('xx.extxyz', '1\nProperties=species:S:1:pos:R:3\nQq 0 0 0\n'), '--calculator', 'lj', '--steps', '1', '--dt', '1'],
+        args: () => [
+          'md',
+          write('xx.extxyz', '1\nProperties=species:S:1:pos:R:3\nQq 0 0 0\n'),
+          '--calculator',
+          'lj',
+          '--steps',
+          '1',
+          '--dt',
+          '1',
+        ],
         message: /xx\.extxyz:3: .*Qq/,
       },
-      { name: 'missing file', args: () => ['md', join(dir, 'nope.extxyz'), '--calculator', 'lj', '--steps', '1', '--dt', '1'], message: /not found: .*nope\.extxyz/ },
-      { name: 'negative steps', args: () => ['md', example, '--calculator', 'lj', '--steps', '-5', '--dt', '1'], message: /--steps must be at least 0/ },
-      { name: 'non-numeric dt', args: () => ['md', example, '--calculator', 'lj', '--steps', '5', '--dt', 'fast'], message: /--dt needs a number/ },
-      { name: 'unknown option', args: () => ['md', example, '--calculator', 'lj', '--steps', '5', '--dt', '1', '--bogus'], message: /Unknown option '--bogus'/ },
-      { name: 'unknown calculator', args: () => ['md', example, '--calculator', 'magic', '--steps', '5', '--dt', '1'], message: /unknown calculator "magic"; available: lj, morse/ },
-      { name: 'unknown ensemble', args: () => ['md', example, '--calculator', 'lj', '--steps', '5', '--dt', '1', '--ensemble', 'nph'], message: /--ensemble must be one of nve, nvt, npt/ },
-      { name: 'nvt without temperature', args: () => ['md', example, '--calculator', 'lj', '--steps', '5', '--dt', '1', '--ensemble', 'nvt'], message: /--temperature is required for nvt/ },
-      { name: 'npt without a periodic cell', args: () => ['md', cluster, '--calculator', 'lj', '--steps', '5', '--dt', '1', '--ensemble', 'npt', '--temperature', '50'], message: /npt needs a fully periodic cell/ },
-      { name: 'bad calculator parameter', args: () => ['md', example, '--calculator', 'lj', '--param', 'gamma=1', '--steps', '5', '--dt', '1'], message: /no parameter "gamma"/ },
+      {
+        name: 'missing file',
+        args: () => [
+          'md',
+          join(dir, 'nope.extxyz'),
+          '--calculator',
+          'lj',
+          '--steps',
+          '1',
+          '--dt',
+          '1',
+        ],
+        message: /not found: .*nope\.extxyz/,
+      },
+      {
+        name: 'negative steps',
+        args: () => ['md', example, '--calculator', 'lj', '--steps', '-5', '--dt', '1'],
+        message: /--steps must be at least 0/,
+      },
+      {
+        name: 'non-numeric dt',
+        args: () => ['md', example, '--calculator', 'lj', '--steps', '5', '--dt', 'fast'],
+        message: /--dt needs a number/,
+      },
+      {
+        name: 'unknown option',
+        args: () => ['md', example, '--calculator', 'lj', '--steps', '5', '--dt', '1', '--bogus'],
+        message: /Unknown option '--bogus'/,
+      },
+      {
+        name: 'unknown calculator',
+        args: () => ['md', example, '--calculator', 'magic', '--steps', '5', '--dt', '1'],
+        message: /unknown calculator "magic"; available: lj, morse/,
+      },
+      {
+        name: 'unknown ensemble',
+        args: () => [
+          'md',
+          example,
+          '--calculator',
+          'lj',
+          '--steps',
+          '5',
+          '--dt',
+          '1',
+          '--ensemble',
+          'nph',
+        ],
+        message: /--ensemble must be one of nve, nvt, npt/,
+      },
+      {
+        name: 'nvt without temperature',
+        args: () => [
+          'md',
+          example,
+          '--calculator',
+          'lj',
+          '--steps',
+          '5',
+          '--dt',
+          '1',
+          '--ensemble',
+          'nvt',
+        ],
+        message: /--temperature is required for nvt/,
+      },
+      {
+        name: 'npt without a periodic cell',
+        args: () => [
+          'md',
+          cluster,
+          '--calculator',
+          'lj',
+          '--steps',
+          '5',
+          '--dt',
+          '1',
+          '--ensemble',
+          'npt',
+          '--temperature',
+          '50',
+        ],
+        message: /npt needs a fully periodic cell/,
+      },
+      {
+        name: 'bad calculator parameter',
+        args: () => [
+          'md',
+          example,
+          '--calculator',
+          'lj',
+          '--param',
+          'gamma=1',
+          '--steps',
+          '5',
+          '--dt',
+          '1',
+        ],
+        message: /no parameter "gamma"/,
+      },
       { name: 'unknown command', args: () => ['dance'], message: /unknown command "dance"/ },
     ];
     for (const c of cases) {
@@ -123,7 +299,17 @@ print(json.dumps([[len(a), a.get_potential_energy(), a.get_forces()[0].tolist(),
     }
 
     it('--verbose adds the stack trace', () => {
-      const r = mlffd(['md', join(dir, 'nope.extxyz'), '--calculator', 'lj', '--steps', '1', '--dt', '1', '--verbose']);
+      const r = mlffd([
+        'md',
+        join(dir, 'nope.extxyz'),
+        '--calculator',
+        'lj',
+        '--steps',
+        '1',
+        '--dt',
+        '1',
+        '--verbose',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/\n\s+at /);
     });

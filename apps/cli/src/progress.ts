@@ -20,7 +20,12 @@ export class ProgressLine {
   update(done: number, extra = ''): void {
     const now = performance.now();
     const decile = Math.floor((10 * done) / Math.max(1, this.total));
-    if (this.tty ? now - this.lastDraw < 200 && done < this.total : decile === this.lastDecile && done < this.total) return;
+    if (
+      this.tty
+        ? now - this.lastDraw < 200 && done < this.total
+        : decile === this.lastDecile && done < this.total
+    )
+      return;
     this.lastDraw = now;
     this.lastDecile = decile;
     const seconds = (now - this.start) / 1000;
@@ -36,7 +41,9 @@ export class ProgressLine {
   finish(summary = ''): void {
     const seconds = (performance.now() - this.start) / 1000;
     if (this.tty) this.stream.write('\n');
-    this.stream.write(`${this.label} done in ${formatDuration(seconds)}${summary ? `: ${summary}` : ''}\n`);
+    this.stream.write(
+      `${this.label} done in ${formatDuration(seconds)}${summary ? `: ${summary}` : ''}\n`,
+    );
   }
 }
 

@@ -1,18 +1,23 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Atoms, type Calculator, InvalidInputError, readExtxyzFrame } from '@mlff-distiller/core';
+import {
+  type Atoms,
+  type Calculator,
+  InvalidInputError,
+  readExtxyzFrame,
+} from '@mlff-distiller/core';
 import {
   Bussi,
   EnergyRecorder,
   Langevin,
   type MolecularDynamics,
+  maxwellBoltzmann,
   NoseHooverChain,
   StochasticCellRescaling,
   ThermoLogger,
   TrajectoryObserver,
   VelocityVerlet,
-  maxwellBoltzmann,
 } from '@mlff-distiller/md';
 import { CALCULATORS, createCalculator } from '../calculators.js';
 import { UsageError } from '../cli-error.js';
@@ -105,7 +110,14 @@ interface MdOptions {
 /** Reads and checks the command line of `mlffd md`; every mistake is a UsageError. */
 export function parseMdOptions(argv: string[]): MdOptions | null {
   const { values, positionals } = parseArgs({
-    args: attachNegativeValues(argv, new Set(Object.entries(MD_OPTIONS).filter(([, o]) => o.type === 'string').map(([k]) => k))),
+    args: attachNegativeValues(
+      argv,
+      new Set(
+        Object.entries(MD_OPTIONS)
+          .filter(([, o]) => o.type === 'string')
+          .map(([k]) => k),
+      ),
+    ),
     allowPositionals: true,
     strict: true,
     options: MD_OPTIONS,
@@ -113,18 +125,25 @@ export function parseMdOptions(argv: string[]): MdOptions | null {
   if (values.help) return null;
   if (positionals.length !== 1) {
     throw new UsageError(
-      positionals.length === 0 ? 'mlffd md needs an input file (mlffd md <file.extxyz> ...)' : `mlffd md takes one input file, got ${positionals.length}: ${positionals.join(' ')}`,
+      positionals.length === 0
+        ? 'mlffd md needs an input file (mlffd md <file.extxyz> ...)'
+        : `mlffd md takes one input file, got ${positionals.length}: ${positionals.join(' ')}`,
     );
   }
-  if (!values.calculator) throw new UsageError(`--calculator is required (one of: ${Object.keys(CALCULATORS).join(', ')})`);
+  if (!values.calculator)
+    throw new UsageError(
+      `--calculator is required (one of: ${Object.keys(CALCULATORS).join(', ')})`,
+    );
   const steps = numberOption(values, 'steps', { min: 0, integer: true });
   if (steps === undefined) throw new UsageError('--steps is required');
   const dt = numberOption(values, 'dt', { min: 0, exclusiveMin: true, max: 100 });
   if (dt === undefined) throw new UsageError('--dt (time step in fs) is required');
   const ensemble = choiceOption(values, 'ensemble', ENSEMBLES, 'nve');
   const temperature = numberOption(values, 'temperature', { min: 0 });
-  if (ensemble !== 'nve' && temperature === undefined) throw new UsageError(`--temperature is required for ${ensemble}`);
-  if (ensemble !== 'npt' && values.pressure !== undefined) throw new UsageError('--pressure only applies to --ensemble npt');
+  if (ensemble !== 'nve' && temperature === undefined)
+    throw new UsageError(`--temperature is required for ${ensemble}`);
+  if (ensemble !== 'npt' && values.pressure !== undefined)
+    throw new UsageError('--pressure only applies to --ensemble npt');
   const defaultInterval = Math.max(1, Math.floor(steps / 100));
   return {
     file: positionals[0]!,
@@ -144,7 +163,8 @@ export function parseMdOptions(argv: string[]): MdOptions | null {
     seed: numberOption(values, 'seed', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }),
     frame: numberOption(values, 'frame', { integer: true }) ?? -1,
     traj: values.traj,
-    trajInterval: numberOption(values, 'traj-interval', { min: 1, integer: true }) ?? defaultInterval,
+    trajInterval:
+      numberOption(values, 'traj-interval', { min: 1, integer: true }) ?? defaultInterval,
     log: values.log,
     logInterval: numberOption(values, 'log-interval', { min: 1, integer: true }) ?? defaultInterval,
     quiet: Boolean(values.quiet),
@@ -153,7 +173,8 @@ export function parseMdOptions(argv: string[]): MdOptions | null {
 
 async function loadStructure(file: string, frame: number): Promise<Atoms> {
   if (!existsSync(file)) throw new InvalidInputError(`input file not found: ${file}`);
-  if (statSync(file).isDirectory()) throw new InvalidInputError(`input is a directory, not an extxyz file: ${file}`);
+  if (statSync(file).isDirectory())
+    throw new InvalidInputError(`input is a directory, not an extxyz file: ${file}`);
   const { atoms } = await readExtxyzFrame(file, frame);
   try {
     atoms.validate();
@@ -168,8 +189,10 @@ function createDynamics(o: MdOptions, atoms: Atoms, calc: Calculator): Molecular
   if (o.ensemble === 'nve') return new VelocityVerlet(atoms, calc, base);
   const temperature = o.temperature!;
   if (o.ensemble === 'npt') {
-    if (!atoms.pbc.every(Boolean)) throw new InvalidInputError('npt needs a fully periodic cell (pbc="T T T")');
-    if (!calc.implementedProperties.includes('stress')) throw new InvalidInputError(`npt needs stress, which ${calc.name} does not compute`);
+    if (!atoms.pbc.every(Boolean))
+      throw new InvalidInputError('npt needs a fully periodic cell (pbc="T T T")');
+    if (!calc.implementedProperties.includes('stress'))
+      throw new InvalidInputError(`npt needs stress, which ${calc.name} does not compute`);
     return new StochasticCellRescaling(atoms, calc, {
       ...base,
       temperature,
@@ -183,7 +206,12 @@ function createDynamics(o: MdOptions, atoms: Atoms, calc: Calculator): Molecular
   }
   switch (o.thermostat) {
     case 'langevin':
-      return new Langevin(atoms, calc, { ...base, temperature, friction: o.friction, seed: o.seed });
+      return new Langevin(atoms, calc, {
+        ...base,
+        temperature,
+        friction: o.friction,
+        seed: o.seed,
+      });
     case 'bussi':
       return new Bussi(atoms, calc, { ...base, temperature, taut: o.taut, seed: o.seed });
     case 'nose-hoover':
@@ -204,7 +232,7 @@ export async function mdCommand(argv: string[]): Promise<number> {
   }
   const atoms = await loadStructure(o.file, o.frame);
   const calc = await createCalculator(o.calculator, o.params);
-  const hadVelocities = atoms.velocities !== null && atoms.velocities.some((v) => v !== 0);
+  const hadVelocities = atoms.velocities?.some((v) => v !== 0) ?? false;
   if (!hadVelocities && o.temperature !== undefined && o.temperature > 0) {
     maxwellBoltzmann(atoms, o.temperature, { seed: o.seed });
   }
@@ -253,7 +281,10 @@ export async function mdCommand(argv: string[]): Promise<number> {
     logger?.close();
     await traj?.close();
   }
-  const summary: string[] = [`${md.nSteps} steps, ${(md.time / 1000).toFixed(3)} ps`, `final T ${md.getTemperature().toFixed(1)} K`];
+  const summary: string[] = [
+    `${md.nSteps} steps, ${(md.time / 1000).toFixed(3)} ps`,
+    `final T ${md.getTemperature().toFixed(1)} K`,
+  ];
   const series = o.ensemble === 'nve' ? 'total' : 'conserved';
   if (energies.times.length >= 3 && energies.conserved.every(Number.isFinite)) {
     const d = energies.drift(series);
@@ -266,7 +297,9 @@ export async function mdCommand(argv: string[]): Promise<number> {
   if (o.traj) console.error(`trajectory: ${o.traj}`);
   if (o.log) console.error(`log: ${o.log}`);
   if (interrupted) {
-    console.error('mlffd md: interrupted; the trajectory and log hold every step up to the interruption');
+    console.error(
+      'mlffd md: interrupted; the trajectory and log hold every step up to the interruption',
+    );
     return 130;
   }
   return 0;
