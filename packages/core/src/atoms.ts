@@ -1,4 +1,12 @@
-import { type Cell, type CellLike, cartesianToFractional, cellRank, cellVolume, fractionalToCartesian, toCell } from './cell.js';
+import {
+  type Cell,
+  type CellLike,
+  cartesianToFractional,
+  cellRank,
+  cellVolume,
+  fractionalToCartesian,
+  toCell,
+} from './cell.js';
 import { atomicMass, atomicNumber, chemicalSymbol } from './elements.js';
 import { InvalidInputError } from './errors.js';
 import { AMU_A2_PER_FS2_TO_EV, kB } from './units.js';
@@ -39,13 +47,17 @@ export interface AtomsInit {
   arrays?: Record<string, PerAtomArray>;
 }
 
-function flatten3(like: ArrayLike<number> | readonly (readonly number[])[], what: string): Float64Array {
+function flatten3(
+  like: ArrayLike<number> | readonly (readonly number[])[],
+  what: string,
+): Float64Array {
   const first = (like as ArrayLike<unknown>)[0];
   if (Array.isArray(first)) {
     const rows = like as readonly (readonly number[])[];
     const out = new Float64Array(rows.length * 3);
     rows.forEach((row, i) => {
-      if (row.length !== 3) throw new InvalidInputError(`${what}: row ${i} has ${row.length} numbers, expected 3`);
+      if (row.length !== 3)
+        throw new InvalidInputError(`${what}: row ${i} has ${row.length} numbers, expected 3`);
       out[3 * i] = row[0]!;
       out[3 * i + 1] = row[1]!;
       out[3 * i + 2] = row[2]!;
@@ -53,7 +65,8 @@ function flatten3(like: ArrayLike<number> | readonly (readonly number[])[], what
     return out;
   }
   const flat = like as ArrayLike<number>;
-  if (flat.length % 3 !== 0) throw new InvalidInputError(`${what}: ${flat.length} numbers is not a multiple of 3`);
+  if (flat.length % 3 !== 0)
+    throw new InvalidInputError(`${what}: ${flat.length} numbers is not a multiple of 3`);
   return Float64Array.from(flat);
 }
 
@@ -103,8 +116,11 @@ export class Atoms {
     if (this.numbers.length !== n) {
       throw new InvalidInputError(`${this.numbers.length} atomic numbers for ${n} positions`);
     }
-    this.masses = init.masses ? Float64Array.from(init.masses) : Float64Array.from(this.numbers, (z) => atomicMass(z));
-    if (this.masses.length !== n) throw new InvalidInputError(`${this.masses.length} masses for ${n} atoms`);
+    this.masses = init.masses
+      ? Float64Array.from(init.masses)
+      : Float64Array.from(this.numbers, (z) => atomicMass(z));
+    if (this.masses.length !== n)
+      throw new InvalidInputError(`${this.masses.length} masses for ${n} atoms`);
     this.cell = toCell(init.cell);
     this.pbc = toPbc(init.pbc);
     this.velocities = null;
@@ -133,7 +149,9 @@ export class Atoms {
     const counts = new Map<string, number>();
     for (const s of this.getChemicalSymbols()) counts.set(s, (counts.get(s) ?? 0) + 1);
     const keys = [...counts.keys()].sort();
-    const order = counts.has('C') ? ['C', ...(counts.has('H') ? ['H'] : []), ...keys.filter((k) => k !== 'C' && k !== 'H')] : keys;
+    const order = counts.has('C')
+      ? ['C', ...(counts.has('H') ? ['H'] : []), ...keys.filter((k) => k !== 'C' && k !== 'H')]
+      : keys;
     return order.map((s) => (counts.get(s) === 1 ? s : `${s}${counts.get(s)}`)).join('');
   }
 
@@ -148,22 +166,26 @@ export class Atoms {
       this.velocities = null;
       return;
     }
-    if (v.length !== 3 * this.length) throw new InvalidInputError(`velocities: ${v.length} numbers for ${this.length} atoms`);
+    if (v.length !== 3 * this.length)
+      throw new InvalidInputError(`velocities: ${v.length} numbers for ${this.length} atoms`);
     this.velocities = Float64Array.from(v);
   }
 
   /** Momenta in amu·Å/fs (zeros when the structure has no velocities). */
   getMomenta(): Float64Array {
     const p = this.getVelocities();
-    for (let a = 0; a < this.length; a++) for (let k = 0; k < 3; k++) p[3 * a + k]! *= this.masses[a]!;
+    for (let a = 0; a < this.length; a++)
+      for (let k = 0; k < 3; k++) p[3 * a + k]! *= this.masses[a]!;
     return p;
   }
 
   /** Sets momenta in amu·Å/fs (length 3N). */
   setMomenta(p: ArrayLike<number>): void {
-    if (p.length !== 3 * this.length) throw new InvalidInputError(`momenta: ${p.length} numbers for ${this.length} atoms`);
+    if (p.length !== 3 * this.length)
+      throw new InvalidInputError(`momenta: ${p.length} numbers for ${this.length} atoms`);
     const v = new Float64Array(p.length);
-    for (let a = 0; a < this.length; a++) for (let k = 0; k < 3; k++) v[3 * a + k] = p[3 * a + k]! / this.masses[a]!;
+    for (let a = 0; a < this.length; a++)
+      for (let k = 0; k < 3; k++) v[3 * a + k] = p[3 * a + k]! / this.masses[a]!;
     this.velocities = v;
   }
 
@@ -257,7 +279,8 @@ export class Atoms {
 
   /** Translates every atom by a vector in Å. */
   translate(vector: readonly [number, number, number]): void {
-    for (let a = 0; a < this.length; a++) for (let k = 0; k < 3; k++) this.positions[3 * a + k]! += vector[k]!;
+    for (let a = 0; a < this.length; a++)
+      for (let k = 0; k < 3; k++) this.positions[3 * a + k]! += vector[k]!;
   }
 
   /** Sets (or removes, with null) a per-atom array; checks its length. */
@@ -282,12 +305,16 @@ export class Atoms {
   validate(): void {
     for (let i = 0; i < this.positions.length; i++) {
       if (!Number.isFinite(this.positions[i]!)) {
-        throw new InvalidInputError(`atom ${Math.floor(i / 3)} has a non-finite coordinate (${this.positions[i]})`);
+        throw new InvalidInputError(
+          `atom ${Math.floor(i / 3)} has a non-finite coordinate (${this.positions[i]})`,
+        );
       }
     }
     for (let a = 0; a < this.length; a++) {
       if (!(this.masses[a]! > 0) || !Number.isFinite(this.masses[a]!)) {
-        throw new InvalidInputError(`atom ${a} has mass ${this.masses[a]}: masses must be positive and finite`);
+        throw new InvalidInputError(
+          `atom ${a} has mass ${this.masses[a]}: masses must be positive and finite`,
+        );
       }
     }
     if (this.velocities) {
@@ -297,7 +324,8 @@ export class Atoms {
         }
       }
     }
-    for (const x of this.cell) if (!Number.isFinite(x)) throw new InvalidInputError('the cell has a non-finite entry');
+    for (const x of this.cell)
+      if (!Number.isFinite(x)) throw new InvalidInputError('the cell has a non-finite entry');
     if (this.pbc.some(Boolean) && cellRank(this.cell) < 3) {
       const nPeriodic = this.pbc.filter(Boolean).length;
       // A slab or wire needs its periodic vectors independent; the simplest honest test
@@ -322,7 +350,10 @@ export class Atoms {
     out.info = structuredClone(this.info);
     out.arrays = {};
     for (const [name, arr] of Object.entries(this.arrays)) {
-      out.arrays[name] = { components: arr.components, values: arr.values.slice() as PerAtomArray['values'] };
+      out.arrays[name] = {
+        components: arr.components,
+        values: arr.values.slice() as PerAtomArray['values'],
+      };
     }
     return out;
   }

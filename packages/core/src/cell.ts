@@ -144,7 +144,8 @@ export function cellFromParameters(
   const cx = cosB;
   const cy = (cosA - cosB * cosG) / sinG;
   const cz2 = 1 - cx * cx - cy * cy;
-  if (!(cz2 > 0)) throw new RangeError('these cell angles do not describe a cell of positive volume');
+  if (!(cz2 > 0))
+    throw new RangeError('these cell angles do not describe a cell of positive volume');
   return toCell([
     [a, 0, 0],
     [b * cosG, b * sinG, 0],
@@ -153,19 +154,26 @@ export function cellFromParameters(
 }
 
 /** Multiplies fractional coordinates (length 3N) by the cell: Cartesian positions in Å. */
-export function fractionalToCartesian(scaled: ArrayLike<number>, cell: ArrayLike<number>): Float64Array {
+export function fractionalToCartesian(
+  scaled: ArrayLike<number>,
+  cell: ArrayLike<number>,
+): Float64Array {
   const n = scaled.length / 3;
   const out = new Float64Array(scaled.length);
   for (let a = 0; a < n; a++) {
     const s0 = scaled[3 * a]!;
     const s1 = scaled[3 * a + 1]!;
     const s2 = scaled[3 * a + 2]!;
-    for (let k = 0; k < 3; k++) out[3 * a + k] = s0 * cell[k]! + s1 * cell[3 + k]! + s2 * cell[6 + k]!;
+    for (let k = 0; k < 3; k++)
+      out[3 * a + k] = s0 * cell[k]! + s1 * cell[3 + k]! + s2 * cell[6 + k]!;
   }
   return out;
 }
 
 /** Fractional coordinates of Cartesian positions (length 3N) in a non-singular cell. */
-export function cartesianToFractional(positions: ArrayLike<number>, cell: ArrayLike<number>): Float64Array {
+export function cartesianToFractional(
+  positions: ArrayLike<number>,
+  cell: ArrayLike<number>,
+): Float64Array {
   return fractionalToCartesian(positions, cellInverse(cell));
 }

@@ -1,7 +1,12 @@
-import { UnknownElementError } from './errors.js';
 import { ATOMIC_MASSES, CHEMICAL_SYMBOLS, COVALENT_RADII } from './elements.generated.js';
+import { UnknownElementError } from './errors.js';
 
-export { ATOMIC_MASSES, CHEMICAL_SYMBOLS, COVALENT_RADII, ELEMENT_NAMES } from './elements.generated.js';
+export {
+  ATOMIC_MASSES,
+  CHEMICAL_SYMBOLS,
+  COVALENT_RADII,
+  ELEMENT_NAMES,
+} from './elements.generated.js';
 
 const numberBySymbol = new Map<string, number>(CHEMICAL_SYMBOLS.map((s, z) => [s, z]));
 

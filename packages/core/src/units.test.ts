@@ -7,12 +7,15 @@ describe('units', () => {
   it('equal ASE 3.22.1 (CODATA 2014) to the last bit', () => {
     const names = Object.keys(units);
     const ase = JSON.parse(
-      runAsePython(`
+      runAsePython(
+        `
 import json, sys
 from ase import units
 names = json.loads(sys.stdin.read())
 print(json.dumps({n: float(getattr(units, n)) for n in names}))
-`, JSON.stringify(names)),
+`,
+        JSON.stringify(names),
+      ),
     ) as Record<string, number>;
     for (const n of names) expect(units[n as keyof typeof units], n).toBe(ase[n]);
     expect(units.Bohr).toBe(0.5291772105638411);

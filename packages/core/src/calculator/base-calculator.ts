@@ -77,7 +77,11 @@ export abstract class BaseCalculator implements Calculator {
     // Forget the snapshot first so a throwing doCalculate never leaves stale results valid.
     const previous = this.snapshot;
     this.snapshot = null;
-    const results = await this.doCalculate(atoms, properties, previous ? changes : systemChanges(null, atoms));
+    const results = await this.doCalculate(
+      atoms,
+      properties,
+      previous ? changes : systemChanges(null, atoms),
+    );
     this.results = { ...this.results, ...results };
     if (this.results.energy !== undefined && this.results.free_energy === undefined) {
       this.results.free_energy = this.results.energy;

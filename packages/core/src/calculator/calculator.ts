@@ -13,7 +13,14 @@ import type { Atoms } from '../atoms.js';
 export type PropertyName = 'energy' | 'free_energy' | 'energies' | 'forces' | 'stress' | 'stresses';
 
 /** All property names, in ASE's order. */
-export const ALL_PROPERTIES: readonly PropertyName[] = ['energy', 'free_energy', 'energies', 'forces', 'stress', 'stresses'];
+export const ALL_PROPERTIES: readonly PropertyName[] = [
+  'energy',
+  'free_energy',
+  'energies',
+  'forces',
+  'stress',
+  'stresses',
+];
 
 /** What changed in the atoms since the last calculation (ASE's `system_changes`). */
 export type SystemChange = 'positions' | 'numbers' | 'cell' | 'pbc' | 'masses';

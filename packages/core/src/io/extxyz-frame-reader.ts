@@ -1,4 +1,4 @@
-import { Atoms, type PerAtomArray, type Pbc } from '../atoms.js';
+import { Atoms, type Pbc, type PerAtomArray } from '../atoms.js';
 import type { CalculatorResults } from '../calculator/calculator.js';
 import { atomicMass, atomicNumber } from '../elements.js';
 import { MlffdError } from '../errors.js';

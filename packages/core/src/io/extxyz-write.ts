@@ -4,8 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { Atoms } from '../atoms.js';
 import type { CalculatorResults } from '../calculator/calculator.js';
 import { MlffdError } from '../errors.js';
-import type { ExtxyzFrameInput } from './extxyz-frame.js';
 import { type ExtxyzFormatOptions, formatExtxyzFrame } from './extxyz-format.js';
+import type { ExtxyzFrameInput } from './extxyz-frame.js';
 
 /** Options of {@link ExtxyzWriter} and {@link writeExtxyz}. */
 export interface ExtxyzWriterOptions extends ExtxyzFormatOptions {

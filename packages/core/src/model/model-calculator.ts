@@ -31,19 +31,31 @@ export class ModelCalculator extends BaseCalculator {
     props.add('free_energy');
     this.implementedProperties = [...props];
     this.neighborList = new VerletNeighborList(model.cutoff, options.skin ?? 0.5);
-    Object.assign(this.parameters, model.parameters ?? {}, { cutoff: model.cutoff, skin: this.neighborList.skin });
+    Object.assign(this.parameters, model.parameters ?? {}, {
+      cutoff: model.cutoff,
+      skin: this.neighborList.skin,
+    });
   }
 
-  protected async doCalculate(atoms: Atoms, properties: readonly PropertyName[]): Promise<CalculatorResults> {
+  protected async doCalculate(
+    atoms: Atoms,
+    properties: readonly PropertyName[],
+  ): Promise<CalculatorResults> {
     if (this.model.species) {
       for (let a = 0; a < atoms.length; a++) {
         if (!this.model.species.includes(atoms.numbers[a]!)) {
-          throw new InvalidInputError(`${this.name} was not trained on atomic number ${atoms.numbers[a]} (atom ${a})`);
+          throw new InvalidInputError(
+            `${this.name} was not trained on atomic number ${atoms.numbers[a]} (atom ${a})`,
+          );
         }
       }
     }
     if (properties.includes('stress') && (atoms.getVolume() === 0 || !atoms.pbc.every(Boolean))) {
-      throw new PropertyNotImplementedError('stress', `${this.name} (stress needs a fully periodic cell)`, this.implementedProperties);
+      throw new PropertyNotImplementedError(
+        'stress',
+        `${this.name} (stress needs a fully periodic cell)`,
+        this.implementedProperties,
+      );
     }
     this.neighborList.update(atoms);
     const n = atoms.length;

@@ -16,7 +16,12 @@ function mulberry32(seed: number): () => number {
 }
 
 /** Brute force over every image that can be within the cutoff. */
-function bruteForce(positions: Float64Array, cell: Float64Array, pbc: boolean[], cutoff: number): Set<string> {
+function bruteForce(
+  positions: Float64Array,
+  cell: Float64Array,
+  pbc: boolean[],
+  cutoff: number,
+): Set<string> {
   const n = positions.length / 3;
   const h = cellHeights(cell);
   const range = [0, 1, 2].map((k) => (pbc[k] ? Math.ceil(cutoff / h[k]!) + 1 : 0));
@@ -29,7 +34,12 @@ function bruteForce(positions: Float64Array, cell: Float64Array, pbc: boolean[],
             if (i === j && a === 0 && b === 0 && c === 0) continue;
             let r2 = 0;
             for (let k = 0; k < 3; k++) {
-              const d = positions[3 * j + k]! - positions[3 * i + k]! + a * cell[k]! + b * cell[3 + k]! + c * cell[6 + k]!;
+              const d =
+                positions[3 * j + k]! -
+                positions[3 * i + k]! +
+                a * cell[k]! +
+                b * cell[3 + k]! +
+                c * cell[6 + k]!;
               r2 += d * d;
             }
             if (r2 < cutoff * cutoff) out.add(`${i},${j},${a},${b},${c}`);
@@ -63,13 +73,21 @@ describe('buildNeighborList', () => {
   for (const { name, pbc } of cases) {
     it(`equals brute force on random triclinic cells (${name}), cutoffs up to 2× the shortest height`, () => {
       for (let trial = 0; trial < 6; trial++) {
-        const cell = cellFromParameters(4 + 4 * rng(), 4 + 4 * rng(), 4 + 4 * rng(), 60 + 50 * rng(), 65 + 45 * rng(), 55 + 60 * rng());
+        const cell = cellFromParameters(
+          4 + 4 * rng(),
+          4 + 4 * rng(),
+          4 + 4 * rng(),
+          60 + 50 * rng(),
+          65 + 45 * rng(),
+          55 + 60 * rng(),
+        );
         const n = 5 + Math.floor(20 * rng());
         const positions = new Float64Array(3 * n);
         for (let a = 0; a < n; a++) {
           // Fractional coordinates partly outside [0, 1) to exercise wrapping.
           const s = [rng() * 1.6 - 0.3, rng() * 1.6 - 0.3, rng() * 1.6 - 0.3];
-          for (let k = 0; k < 3; k++) positions[3 * a + k] = s[0]! * cell[k]! + s[1]! * cell[3 + k]! + s[2]! * cell[6 + k]!;
+          for (let k = 0; k < 3; k++)
+            positions[3 * a + k] = s[0]! * cell[k]! + s[1]! * cell[3 + k]! + s[2]! * cell[6 + k]!;
         }
         const hmin = Math.min(...cellHeights(cell));
         const cutoff = hmin * (0.2 + 1.8 * rng());
@@ -77,7 +95,8 @@ describe('buildNeighborList', () => {
         const expected = bruteForce(positions, cell, pbc, cutoff);
         expect(asSet(nl)).toEqual(expected);
         // Sorted by the first atom and rows consistent.
-        for (let p = 1; p < nl.nPairs; p++) expect(nl.first[p]!).toBeGreaterThanOrEqual(nl.first[p - 1]!);
+        for (let p = 1; p < nl.nPairs; p++)
+          expect(nl.first[p]!).toBeGreaterThanOrEqual(nl.first[p - 1]!);
         const reverse = reversePairIndex(nl);
         for (let p = 0; p < nl.nPairs; p++) {
           const q = reverse[p]!;
@@ -92,15 +111,23 @@ describe('buildNeighborList', () => {
 
   it('handles a molecule without a cell', () => {
     const positions = Float64Array.of(0, 0, 0, 0.96, 0, 0, -0.24, 0.93, 0);
-    const nl = buildNeighborList({ positions, cell: new Float64Array(9), pbc: [false, false, false] }, 1.2);
-    expect(asSet(nl)).toEqual(bruteForce(positions, Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), [false, false, false], 1.2));
+    const nl = buildNeighborList(
+      { positions, cell: new Float64Array(9), pbc: [false, false, false] },
+      1.2,
+    );
+    expect(asSet(nl)).toEqual(
+      bruteForce(positions, Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), [false, false, false], 1.2),
+    );
   });
 });
 
 describe('toNeighborMatrix', () => {
   it('pads rows, masks padding and flags overflow', () => {
     const positions = Float64Array.of(0, 0, 0, 1, 0, 0, 2, 0, 0, 10, 0, 0);
-    const nl = buildNeighborList({ positions, cell: new Float64Array(9), pbc: [false, false, false] }, 1.5);
+    const nl = buildNeighborList(
+      { positions, cell: new Float64Array(9), pbc: [false, false, false] },
+      1.5,
+    );
     const m = toNeighborMatrix(nl);
     expect(m.capacity).toBe(2);
     expect(Array.from(m.count)).toEqual([1, 2, 1, 0]);

@@ -88,7 +88,9 @@ export function completeCell(cell: ArrayLike<number>, pbc: readonly boolean[]): 
     }
   }
   for (let i = 0; i < 3; i++) if (!pbc[i]) tryKeep(i);
-  const basis = keep.map((i) => [out[3 * i]!, out[3 * i + 1]!, out[3 * i + 2]!] as [number, number, number]);
+  const basis = keep.map(
+    (i) => [out[3 * i]!, out[3 * i + 1]!, out[3 * i + 2]!] as [number, number, number],
+  );
   for (let i = 0; i < 3; i++) {
     if (keep.includes(i)) continue;
     const v = orthonormalComplement(basis);
@@ -157,15 +159,27 @@ export function buildNeighborList(
   cutoff: number,
   options: NeighborListOptions = {},
 ): NeighborList {
-  if (!(cutoff > 0) || !Number.isFinite(cutoff)) throw new InvalidInputError(`the cutoff must be a positive number of Å, got ${cutoff}`);
+  if (!(cutoff > 0) || !Number.isFinite(cutoff))
+    throw new InvalidInputError(`the cutoff must be a positive number of Å, got ${cutoff}`);
   const pos = system.positions;
   const n = pos.length / 3;
   const pbc = [Boolean(system.pbc[0]), Boolean(system.pbc[1]), Boolean(system.pbc[2])];
   const rowStart = new Int32Array(n + 1);
   if (n === 0) {
-    return { nAtoms: 0, nPairs: 0, cutoff, first: new Int32Array(0), second: new Int32Array(0), shifts: new Int32Array(0), rowStart };
+    return {
+      nAtoms: 0,
+      nPairs: 0,
+      cutoff,
+      first: new Int32Array(0),
+      second: new Int32Array(0),
+      shifts: new Int32Array(0),
+      rowStart,
+    };
   }
-  const cell = pbc.some(Boolean) || cellRank(system.cell) === 3 ? completeCell(system.cell, pbc) : Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
+  const cell =
+    pbc.some(Boolean) || cellRank(system.cell) === 3
+      ? completeCell(system.cell, pbc)
+      : Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
   const inv = cellInverse(cell);
   const heights = cellHeights(cell);
 
@@ -252,7 +266,8 @@ export function buildNeighborList(
     const s0 = frac[3 * a]!;
     const s1 = frac[3 * a + 1]!;
     const s2 = frac[3 * a + 2]!;
-    for (let k = 0; k < 3; k++) wrapped[3 * a + k] = s0 * cell[k]! + s1 * cell[3 + k]! + s2 * cell[6 + k]!;
+    for (let k = 0; k < 3; k++)
+      wrapped[3 * a + k] = s0 * cell[k]! + s1 * cell[3 + k]! + s2 * cell[6 + k]!;
   }
 
   const cut2 = cutoff * cutoff;
@@ -339,7 +354,12 @@ export function pairVectors(
     const s2 = list.shifts[3 * p + 2]!;
     let r2 = 0;
     for (let k = 0; k < 3; k++) {
-      const v = positions[3 * j + k]! - positions[3 * i + k]! + s0 * cell[k]! + s1 * cell[3 + k]! + s2 * cell[6 + k]!;
+      const v =
+        positions[3 * j + k]! -
+        positions[3 * i + k]! +
+        s0 * cell[k]! +
+        s1 * cell[3 + k]! +
+        s2 * cell[6 + k]!;
       vectors[3 * p + k] = v;
       r2 += v * v;
     }

@@ -55,7 +55,16 @@ export function toNeighborMatrix(list: NeighborList, capacity?: number): Neighbo
       }
     }
   }
-  return { nAtoms: n, capacity: cap, neighbors, pairIndex, mask, count, maxCount, overflow: maxCount > cap };
+  return {
+    nAtoms: n,
+    capacity: cap,
+    neighbors,
+    pairIndex,
+    mask,
+    count,
+    maxCount,
+    overflow: maxCount > cap,
+  };
 }
 
 /**
@@ -74,12 +83,18 @@ export function reversePairIndex(list: NeighborList): Int32Array {
     const s2 = -list.shifts[3 * p + 2]!;
     let found = -1;
     for (let q = list.rowStart[j]!, end = list.rowStart[j + 1]!; q < end; q++) {
-      if (list.second[q] === i && list.shifts[3 * q] === s0 && list.shifts[3 * q + 1] === s1 && list.shifts[3 * q + 2] === s2) {
+      if (
+        list.second[q] === i &&
+        list.shifts[3 * q] === s0 &&
+        list.shifts[3 * q + 1] === s1 &&
+        list.shifts[3 * q + 2] === s2
+      ) {
         found = q;
         break;
       }
     }
-    if (found < 0) throw new Error(`neighbor list is not symmetric: pair ${p} (${i} → ${j}) has no reverse`);
+    if (found < 0)
+      throw new Error(`neighbor list is not symmetric: pair ${p} (${i} → ${j}) has no reverse`);
     reverse[p] = found;
   }
   return reverse;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { NoBackendAvailableError, UnknownBackendError, createBackendRegistry } from './backend-registry.js';
+import {
+  createBackendRegistry,
+  NoBackendAvailableError,
+  UnknownBackendError,
+} from './backend-registry.js';
 
 describe('BackendRegistry', () => {
   it('initialises lazily, once, sharing the promise between concurrent callers', async () => {
@@ -20,10 +24,14 @@ describe('BackendRegistry', () => {
     const registry = createBackendRegistry<string>('execution');
     let gpuTries = 0;
     registry.register('cpu', () => 'cpu', 1);
-    registry.register('gpu', () => {
-      gpuTries++;
-      throw new Error('CUDA execution provider is not installed');
-    }, 10);
+    registry.register(
+      'gpu',
+      () => {
+        gpuTries++;
+        throw new Error('CUDA execution provider is not installed');
+      },
+      10,
+    );
     expect(registry.names()).toEqual(['gpu', 'cpu']);
     expect((await registry.resolve()).name).toBe('cpu');
     expect((await registry.resolve()).name).toBe('cpu');

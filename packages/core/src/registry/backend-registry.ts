@@ -37,7 +37,9 @@ export class UnknownBackendError extends MlffdError {
     readonly requested: string,
     readonly available: readonly string[],
   ) {
-    super(`unknown ${kind} backend "${requested}"; available: ${available.join(', ') || '(none registered)'}`);
+    super(
+      `unknown ${kind} backend "${requested}"; available: ${available.join(', ') || '(none registered)'}`,
+    );
   }
 }
 
@@ -46,7 +48,11 @@ interface Entry<T> {
   priority: number;
   factory: BackendFactory<T>;
   order: number;
-  state: { status: 'idle' } | { status: 'pending'; promise: Promise<T> } | { status: 'ready'; backend: T } | { status: 'failed'; reason: string };
+  state:
+    | { status: 'idle' }
+    | { status: 'pending'; promise: Promise<T> }
+    | { status: 'ready'; backend: T }
+    | { status: 'failed'; reason: string };
 }
 
 function describe(error: unknown): string {
@@ -79,7 +85,13 @@ export class BackendRegistry<T> {
     const existing = this.entries.get(name);
     if (existing && existing.priority > priority) return;
     const f = typeof factory === 'function' ? { create: factory } : factory;
-    this.entries.set(name, { name, priority, factory: f, order: existing?.order ?? this.counter++, state: { status: 'idle' } });
+    this.entries.set(name, {
+      name,
+      priority,
+      factory: f,
+      order: existing?.order ?? this.counter++,
+      state: { status: 'idle' },
+    });
   }
 
   /** Names of registered backends, highest priority first. */

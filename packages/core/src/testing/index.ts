@@ -1,2 +1,2 @@
-export * from './python.js';
 export * from './conformance.js';
+export * from './python.js';

@@ -9,7 +9,9 @@ let cached: string | null | undefined;
  */
 export function findAsePython(): string | null {
   if (cached !== undefined) return cached;
-  const candidates = [process.env.MLFFD_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => Boolean(c));
+  const candidates = [process.env.MLFFD_PYTHON, '/usr/bin/python3', 'python3'].filter(
+    (c): c is string => Boolean(c),
+  );
   cached = null;
   for (const c of candidates) {
     if (c.startsWith('/') && !existsSync(c)) continue;
@@ -30,10 +32,17 @@ export function findAsePython(): string | null {
 export function runAsePython(script: string, input?: string): string {
   const python = findAsePython();
   if (!python) {
-    throw new Error('no Python with ASE found: install Debian\'s python3-ase (apt-get install python3-ase) or set MLFFD_PYTHON');
+    throw new Error(
+      "no Python with ASE found: install Debian's python3-ase (apt-get install python3-ase) or set MLFFD_PYTHON",
+    );
   }
   try {
-    return execFileSync(python, ['-c', script], { input, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+    return execFileSync(python, ['-c', script], {
+      input,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const e = error as { stderr?: string; message: string };
     throw new Error(`python script failed: ${e.stderr || e.message}`);
