@@ -6,10 +6,9 @@
  *   pnpm bench:lj [--steps 500] [--repeat 10]
  */
 import { parseArgs } from 'node:util';
-import { LennardJones } from '@mlff-distiller/core';
+import { fccCrystal, LennardJones } from '@mlff-distiller/core';
 import { maxwellBoltzmann, VelocityVerlet } from '@mlff-distiller/md';
 import { runLammpsLj } from './lammps.js';
-import { fccCrystal } from './systems.js';
 
 const { values } = parseArgs({
   options: {

@@ -5,14 +5,13 @@
  *
  *   pnpm bench:neighbors            (or: node --conditions=source --import tsx bench/neighbor-scaling.ts)
  */
-import { buildNeighborList } from '@mlff-distiller/core';
-import { fccCrystal } from './systems.js';
+import { buildNeighborList, fccCrystal } from '@mlff-distiller/core';
 
 const repeats = [6, 8, 10, 13, 16, 20, 25]; // 864 … 62 500 atoms
 const cutoff = 8.8;
 const rows: { atoms: number; pairs: number; ms: number; usPerAtom: number }[] = [];
 for (const r of repeats) {
-  const atoms = fccCrystal('Ar', 5.26, r, 0.05);
+  const atoms = fccCrystal('Ar', 5.26, r, { rattle: 0.05 });
   buildNeighborList(atoms, cutoff); // warm-up (JIT)
   const times: number[] = [];
   let pairs = 0;

@@ -1,4 +1,5 @@
 export * from './atoms.js';
+export * from './build/crystal.js';
 export * from './calculator/base-calculator.js';
 export * from './calculator/calculator.js';
 export * from './cell.js';
@@ -19,5 +20,6 @@ export * from './neighbor/neighbor-matrix.js';
 export * from './neighbor/verlet-list.js';
 export * from './potentials/lennard-jones.js';
 export * from './potentials/morse.js';
+export * from './random.js';
 export * from './registry/backend-registry.js';
 export * from './units.js';

@@ -1,4 +1,4 @@
-import { kB } from '@mlff-distiller/core';
+import { kB, Random } from '@mlff-distiller/core';
 import { describe, expect, it } from 'vitest';
 import {
   argonLiquid,
@@ -11,7 +11,6 @@ import { argonLJ } from './__fixtures__/systems.js';
 import { Bussi, bussiScalingFactor } from './bussi.js';
 import { EnergyRecorder } from './energy-recorder.js';
 import { totalMomentum } from './momentum.js';
-import { Random } from './random.js';
 
 describe('Bussi stochastic velocity rescaling', () => {
   it('samples the canonical kinetic energy of a 64-atom LJ liquid with Nf = 3N − 3', async () => {

@@ -1,4 +1,4 @@
-import { type Atoms, type Calculator, InvalidInputError, kB } from '@mlff-distiller/core';
+import { type Atoms, type Calculator, InvalidInputError, kB, Random } from '@mlff-distiller/core';
 import { checkPositive, checkTemperature } from './checks.js';
 import {
   MolecularDynamics,
@@ -6,7 +6,6 @@ import {
   type RunResult,
 } from './molecular-dynamics.js';
 import { removeCenterOfMassMomentum } from './momentum.js';
-import { Random } from './random.js';
 
 /** Options of {@link Bussi}. */
 export interface BussiOptions extends MolecularDynamicsOptions {

@@ -8,7 +8,6 @@ export * from './molecular-dynamics.js';
 export * from './momentum.js';
 export * from './nose-hoover-chain.js';
 export * from './pressure.js';
-export * from './random.js';
 export * from './stochastic-cell-rescaling.js';
 export * from './thermo-logger.js';
 export * from './trajectory-observer.js';

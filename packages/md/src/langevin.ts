@@ -1,7 +1,6 @@
-import { type Atoms, type Calculator, kB, units } from '@mlff-distiller/core';
+import { type Atoms, type Calculator, kB, Random, units } from '@mlff-distiller/core';
 import { checkPositive, checkTemperature } from './checks.js';
 import { MolecularDynamics, type MolecularDynamicsOptions } from './molecular-dynamics.js';
-import { Random } from './random.js';
 
 /** Options of {@link Langevin}. */
 export interface LangevinOptions extends MolecularDynamicsOptions {

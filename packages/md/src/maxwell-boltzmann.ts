@@ -1,7 +1,6 @@
-import { type Atoms, kB, units } from '@mlff-distiller/core';
+import { type Atoms, kB, Random, units } from '@mlff-distiller/core';
 import { checkTemperature } from './checks.js';
 import { removeAngularMomentum, removeCenterOfMassMomentum } from './momentum.js';
-import { Random } from './random.js';
 
 /** Options of {@link maxwellBoltzmann}. */
 export interface MaxwellBoltzmannOptions {

@@ -4,6 +4,7 @@ import {
   InvalidInputError,
   kB,
   type PropertyName,
+  Random,
   units,
 } from '@mlff-distiller/core';
 import { rescaleVelocities } from './bussi.js';
@@ -15,7 +16,6 @@ import {
 } from './molecular-dynamics.js';
 import { removeCenterOfMassMomentum } from './momentum.js';
 import { instantaneousPressure, pressureDiagonal } from './pressure.js';
-import { Random } from './random.js';
 
 /** How the cell may deform under {@link StochasticCellRescaling}. */
 export type CellCoupling = 'isotropic' | 'anisotropic';

@@ -1,8 +1,7 @@
 /**
  * Test structures and statistics shared by the md tests. Deterministic: builders take seeds.
  */
-import { Atoms, LennardJones } from '@mlff-distiller/core';
-import { Random } from '../random.js';
+import { Atoms, fccCrystal, LennardJones } from '@mlff-distiller/core';
 
 /** ASE-style argon LJ parameters: ε in eV, σ and rc in Å. */
 export const ARGON_LJ = { epsilon: 0.0104, sigma: 3.405, rc: 8.5 } as const;
@@ -16,34 +15,7 @@ export function argonLJ(
 
 /** fcc argon, `repeat`³ conventional cells of lattice constant `a` Å, periodic, rattled by `rattle` Å. */
 export function fccArgon(a: number, repeat: number, rattle = 0, seed = 1): Atoms {
-  const rng = new Random(seed);
-  const basis = [
-    [0, 0, 0],
-    [0.5, 0.5, 0],
-    [0.5, 0, 0.5],
-    [0, 0.5, 0.5],
-  ];
-  const positions: number[] = [];
-  for (let x = 0; x < repeat; x++) {
-    for (let y = 0; y < repeat; y++) {
-      for (let z = 0; z < repeat; z++) {
-        for (const b of basis) {
-          positions.push(
-            (x + b[0]!) * a + rattle * rng.normal(),
-            (y + b[1]!) * a + rattle * rng.normal(),
-            (z + b[2]!) * a + rattle * rng.normal(),
-          );
-        }
-      }
-    }
-  }
-  const L = repeat * a;
-  return new Atoms({
-    symbols: new Array(positions.length / 3).fill('Ar'),
-    positions,
-    cell: [L, L, L],
-    pbc: true,
-  });
+  return fccCrystal('Ar', a, repeat, { rattle, seed });
 }
 
 /** A compact argon cluster: the `count` fcc sites (nearest-neighbour distance 3.8 Å) closest to the origin. */

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '@mlff-distiller/core';
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from './errors.js';
 import { Random } from './random.js';
 
 describe('Random', () => {

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@mlff-distiller/core';
+import { InvalidInputError } from './errors.js';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
