@@ -16,6 +16,13 @@ function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
+/** A copy of `source`, into `target` when it has the same length. */
+function copyInto<T extends Float64Array | Int32Array>(target: T | undefined, source: T): T {
+  if (target === undefined || target.length !== source.length) return source.slice() as T;
+  target.set(source);
+  return target;
+}
+
 /**
  * Lists what changed between a snapshot and the atoms (ASE's `check_state`); all changes
  * when there is no snapshot.
@@ -47,6 +54,8 @@ export abstract class BaseCalculator implements Calculator {
   readonly parameters: Record<string, unknown> = {};
   results: CalculatorResults = {};
   private snapshot: AtomsSnapshot | null = null;
+  /** A dropped snapshot whose arrays the next one reuses (MD calls every step). */
+  private spare: AtomsSnapshot | null = null;
   private queue: Promise<void> = Promise.resolve();
 
   /** Computes properties for atoms; see the class documentation. */
@@ -71,12 +80,16 @@ export abstract class BaseCalculator implements Calculator {
     const changes = systemChanges(this.snapshot, atoms);
     if (changes.some((c) => INVALIDATING.includes(c))) this.results = {};
     if (properties.every((p) => this.results[p] !== undefined) && this.snapshot) {
-      if (changes.length > 0) this.snapshot = this.takeSnapshot(atoms);
+      if (changes.length > 0) {
+        this.spare = this.snapshot;
+        this.snapshot = this.takeSnapshot(atoms);
+      }
       return;
     }
     // Forget the snapshot first so a throwing doCalculate never leaves stale results valid.
     const previous = this.snapshot;
     this.snapshot = null;
+    this.spare = previous;
     const results = await this.doCalculate(
       atoms,
       properties,
@@ -95,12 +108,14 @@ export abstract class BaseCalculator implements Calculator {
   }
 
   private takeSnapshot(atoms: Atoms): AtomsSnapshot {
+    const spare = this.spare;
+    this.spare = null;
     return {
-      positions: atoms.positions.slice(),
-      numbers: atoms.numbers.slice(),
-      cell: atoms.cell.slice(),
+      positions: copyInto(spare?.positions, atoms.positions),
+      numbers: copyInto(spare?.numbers, atoms.numbers),
+      cell: copyInto(spare?.cell, atoms.cell),
       pbc: [...atoms.pbc],
-      masses: atoms.masses.slice(),
+      masses: copyInto(spare?.masses, atoms.masses),
     };
   }
 

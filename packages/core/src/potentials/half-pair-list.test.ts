@@ -8,25 +8,50 @@ import { HalfPairList } from './half-pair-list.js';
 
 /**
  * The couples (i, j, S) / (j, i, −S) of a list as canonical strings: i < j, or i = j with S
- * lexicographically positive. Integer shifts are recovered from the Cartesian image vectors.
+ * lexicographically positive. Row r joins atom owner[rowEntry[r]] at image S_i to atom
+ * owner[e] at image S_e for each neighbour entry e, that is the couple (i, j, S_e − S_i).
+ * Also checks that every entry sits at x[owner] + S·cell.
  */
-function couples(list: HalfPairList, inverse: (v: number[]) => number[]): string[] {
+function couples(list: HalfPairList, positions: Float64Array, cell: Float64Array): string[] {
   const out: string[] = [];
-  for (let p = 0; p < list.count; p++) {
-    let i = list.first[p]!;
-    let j = list.second[p]!;
-    let s = inverse([
-      list.shiftVectors[3 * p]!,
-      list.shiftVectors[3 * p + 1]!,
-      list.shiftVectors[3 * p + 2]!,
-    ]);
-    const positive = s[0]! > 0 || (s[0] === 0 && (s[1]! > 0 || (s[1] === 0 && s[2]! > 0)));
-    if (i > j || (i === j && !positive)) {
-      [i, j] = [j, i];
-      s = s.map((x) => -x);
+  const image = (e: number) => [
+    list.images[3 * e]!,
+    list.images[3 * e + 1]!,
+    list.images[3 * e + 2]!,
+  ];
+  let deviation = 0;
+  for (let e = 0; e < list.entryCount; e++) {
+    const a = list.owner[e]!;
+    const s = image(e);
+    for (let k = 0; k < 3; k++) {
+      const expected =
+        positions[3 * a + k]! + s[0]! * cell[k]! + s[1]! * cell[3 + k]! + s[2]! * cell[6 + k]!;
+      deviation = Math.max(deviation, Math.abs(list.positions[3 * e + k]! - expected));
     }
-    out.push(`${i},${j},${s.join(',')}`);
   }
+  expect(deviation).toBeLessThan(1e-12);
+  expect(list.atomCount).toBe(positions.length / 3);
+  const rows = new Set<number>();
+  for (let r = 0; r < list.atomCount; r++) {
+    const ie = list.rowEntry[r]!;
+    rows.add(list.owner[ie]!);
+    const si = image(ie);
+    for (let k = list.rowStart[r]!; k < list.rowStart[r + 1]!; k++) {
+      const je = list.neighbors[k]!;
+      let i = list.owner[ie]!;
+      let j = list.owner[je]!;
+      let s = image(je).map((x, c) => x - si[c]!);
+      const positive = s[0]! > 0 || (s[0] === 0 && (s[1]! > 0 || (s[1] === 0 && s[2]! > 0)));
+      if (i > j || (i === j && !positive)) {
+        [i, j] = [j, i];
+        s = s.map((x) => -x);
+      }
+      out.push(`${i},${j},${s.join(',')}`);
+    }
+  }
+  // One row per atom.
+  expect(rows.size).toBe(list.atomCount);
+  expect(list.rowStart[list.atomCount]).toBe(list.count);
   return out.sort();
 }
 
@@ -41,40 +66,6 @@ function reference(
     const s = [full.shifts[3 * p]!, full.shifts[3 * p + 1]!, full.shifts[3 * p + 2]!];
     return `${full.first[p]},${full.second[p]},${s.join(',')}`;
   }).sort();
-}
-
-/** Integer shifts from S·cell, solving against the periodic rows only (others are zero). */
-function shiftSolver(cell: Float64Array, pbc: Pbc): (v: number[]) => number[] {
-  const rows = [0, 1, 2].filter((k) => pbc[k]);
-  return (v) => {
-    const s = [0, 0, 0];
-    if (rows.length === 0) return s;
-    // Least squares on the periodic rows: (A Aᵀ) s = A v with A the periodic rows.
-    const a = rows.map((k) => [cell[3 * k]!, cell[3 * k + 1]!, cell[3 * k + 2]!]);
-    const g = a.map((r) => a.map((q) => r[0]! * q[0]! + r[1]! * q[1]! + r[2]! * q[2]!));
-    const b = a.map((r) => r[0]! * v[0]! + r[1]! * v[1]! + r[2]! * v[2]!);
-    const x = solve(g, b);
-    rows.forEach((k, idx) => {
-      s[k] = Math.round(x[idx]!);
-    });
-    return s;
-  };
-}
-
-function solve(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((r, i) => [...r, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r]![c]! / m[c]![c]!;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  return m.map((r, i) => r[n]! / r[i]!);
 }
 
 describe('HalfPairList', () => {
@@ -112,7 +103,7 @@ describe('HalfPairList', () => {
           cutoff - skin > 0 ? skin : 0,
         );
         list.update({ positions, cell, pbc });
-        expect(couples(list, shiftSolver(cell, pbc))).toEqual(
+        expect(couples(list, positions, cell)).toEqual(
           reference(positions, cell, pbc, list.cutoff + list.skin),
         );
       }
@@ -133,12 +124,12 @@ describe('HalfPairList', () => {
     ] as [Float64Array, Pbc][]) {
       const list = new HalfPairList(4, 0.5);
       list.update({ positions, cell, pbc });
-      expect(couples(list, shiftSolver(cell, pbc))).toEqual(reference(positions, cell, pbc, 4.5));
+      expect(couples(list, positions, cell)).toEqual(reference(positions, cell, pbc, 4.5));
       expect(list.count).toBeGreaterThan(0);
     }
   });
 
-  it('rebuilds only past skin/2, or when the cell, pbc or atom count change', () => {
+  it('rebuilds past skin/2, on a strain that could bring a pair within the cutoff, or when pbc or the atom count change', () => {
     const cell = toCell([10, 10, 10]);
     const positions = Float64Array.of(1, 1, 1, 3, 1, 1, 5, 5, 5);
     const list = new HalfPairList(3, 0.4);
@@ -149,15 +140,29 @@ describe('HalfPairList', () => {
     expect(list.update(atoms)).toBe(false);
     positions[0] = 1.21;
     expect(list.update(atoms)).toBe(true);
-    expect(list.update({ ...atoms, cell: toCell([10, 10, 10.001]) })).toBe(true);
+    // Strain without moving the atoms: 2·max|x − x·F| + ‖F − I‖·(cutoff + skin) ≤ skin keeps
+    // the list (1e-4 here), 5% does not.
+    expect(list.update({ ...atoms, cell: toCell([10, 10, 10.001]) })).toBe(false);
+    expect(list.update({ ...atoms, cell: toCell([10, 10, 10.5]) })).toBe(true);
+    // An affine strain (atoms scaled with the cell) only costs ‖F − I‖·(cutoff + skin):
+    // 5% (0.17 Å) keeps the list, 15% (0.51 Å) rebuilds.
+    const scaled = (f: number) => Float64Array.from(positions, (x, i) => (i % 3 === 2 ? x * f : x));
     expect(
-      list.update({ ...atoms, cell: toCell([10, 10, 10.001]), pbc: [true, true, false] }),
+      list.update({ ...atoms, positions: scaled(1.05), cell: toCell([10, 10, 10.5 * 1.05]) }),
+    ).toBe(false);
+    expect(
+      list.update({ ...atoms, positions: scaled(1.15), cell: toCell([10, 10, 10.5 * 1.15]) }),
     ).toBe(true);
+    const moved = scaled(1.15);
+    const cell2 = toCell([10, 10, 10.5 * 1.15]);
+    expect(list.update({ ...atoms, positions: moved, cell: cell2, pbc: [true, true, false] })).toBe(
+      true,
+    );
     expect(
       list.update({
         ...atoms,
-        positions: positions.subarray(0, 6),
-        cell: toCell([10, 10, 10.001]),
+        positions: moved.subarray(0, 6),
+        cell: cell2,
         pbc: [true, true, false],
       }),
     ).toBe(true);
@@ -165,11 +170,89 @@ describe('HalfPairList', () => {
     expect(
       list.update({
         ...atoms,
-        positions: positions.subarray(0, 6),
-        cell: toCell([10, 10, 10.001]),
+        positions: moved.subarray(0, 6),
+        cell: cell2,
         pbc: [true, true, false],
       }),
     ).toBe(true);
-    expect(list.builds).toBe(6);
+    expect(list.builds).toBe(7);
+  });
+
+  it('keeps every couple within the cutoff while it reuses the list under random strains and moves', () => {
+    const rng2 = mulberry32(99);
+    const cell0 = cellFromParameters(9, 10, 11, 75, 80, 105);
+    const n = 40;
+    const positions = new Float64Array(3 * n);
+    for (let a = 0; a < n; a++) {
+      const s = [rng2(), rng2(), rng2()];
+      for (let k = 0; k < 3; k++)
+        positions[3 * a + k] = s[0]! * cell0[k]! + s[1]! * cell0[3 + k]! + s[2]! * cell0[6 + k]!;
+    }
+    const cutoff = 5;
+    const list = new HalfPairList(cutoff, 0.5);
+    const pbc: Pbc = [true, true, true];
+    let cell = cell0.slice();
+    let reused = 0;
+    for (let step = 0; step < 200; step++) {
+      // A small strain (positions follow it, as a barostat does), compressing for 100 steps
+      // and then expanding, so that strain accumulates between rebuilds, plus a random move.
+      const e = Array.from({ length: 9 }, () => 0.002 * (rng2() - 0.5));
+      const s = step < 100 ? -0.002 : 0.002;
+      const F = [
+        1 + s + e[0]!,
+        e[1]!,
+        e[2]!,
+        e[3]!,
+        1 + s + e[4]!,
+        e[5]!,
+        e[6]!,
+        e[7]!,
+        1 + s + e[8]!,
+      ];
+      const apply = (v: Float64Array) => {
+        const out = new Float64Array(v.length);
+        for (let r = 0; r < v.length; r += 3)
+          for (let c = 0; c < 3; c++)
+            out[r + c] = v[r]! * F[c]! + v[r + 1]! * F[3 + c]! + v[r + 2]! * F[6 + c]!;
+        return out;
+      };
+      cell = apply(cell);
+      positions.set(apply(positions));
+      for (let k = 0; k < positions.length; k++) positions[k]! += 0.004 * (rng2() - 0.5);
+      if (!list.update({ positions, cell, pbc })) reused++;
+      // Every couple within the cutoff now is in the list, at its current vector.
+      const inList = new Set(couples(list, positions, cell));
+      for (const c of reference(positions, cell, pbc, cutoff)) expect(inList.has(c), c).toBe(true);
+    }
+    expect(reused).toBeGreaterThan(100);
+    expect(list.builds).toBeGreaterThan(1);
+  });
+
+  it('folds per-entry forces back onto their atoms', () => {
+    // A cell shorter than the cutoff: every atom has many ghosts.
+    const cell = cellFromParameters(3, 3.5, 4, 80, 95, 110);
+    const positions = Float64Array.of(0.2, 0.1, 0.3, 1.5, 1.7, 2.1, -0.4, 2.9, 4.2);
+    const list = new HalfPairList(6, 0.2);
+    list.update({ positions, cell, pbc: [true, true, true] });
+    expect(list.entryCount).toBeGreaterThan(20 * 3);
+    const buffer = list.forceBuffer();
+    expect(buffer.length).toBeGreaterThanOrEqual(3 * list.entryCount);
+    const expected = new Float64Array(9);
+    for (let e = 0; e < list.entryCount; e++) {
+      for (let k = 0; k < 3; k++) {
+        buffer[3 * e + k] = e + 0.25 * k;
+        expected[3 * list.owner[e]! + k]! += e + 0.25 * k;
+      }
+    }
+    const forces = new Float64Array(9);
+    list.gatherForces(buffer, forces);
+    expect(Array.from(forces)).toEqual(Array.from(expected));
+    // The buffer comes back zeroed.
+    expect(
+      list
+        .forceBuffer()
+        .subarray(0, 3 * list.entryCount)
+        .every((x) => x === 0),
+    ).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import {
   cluster,
   compareWithAse,
   fcc,
+  mulberry32,
   randomInCell,
   skewedCell,
 } from './__fixtures__/systems.js';
@@ -182,14 +183,109 @@ describe('LennardJones', () => {
     expect(calc.neighborList.builds).toBe(2);
     expect(calc.parameters.neighborBuilds).toBe(2);
     await check();
-    // A cell change always rebuilds (the Cartesian image vectors depend on it).
+    // A small strain keeps the list (its images follow the cell), with the atoms scaled
+    // along (affine, as a barostat) or left in place; the results stay those of a fresh list.
     atoms.setCell(
       Array.from(atoms.cell, (x) => x * 1.001),
       true,
     );
     await calc.getForces(atoms);
+    expect(calc.neighborList.builds).toBe(2);
+    await check();
+    atoms.setCell(Float64Array.of(15.8, 0.02, 0, 0, 15.78, 0.01, 0.03, 0, 15.79));
+    await calc.getForces(atoms);
+    expect(calc.neighborList.builds).toBe(2);
+    await check();
+    // A large one rebuilds.
+    atoms.setCell(
+      Array.from(atoms.cell, (x) => x * 1.03),
+      true,
+    );
+    await calc.getForces(atoms);
     expect(calc.neighborList.builds).toBe(3);
     await check();
+  });
+
+  it('over an NPT-like run (strain every step), reuses the list and matches a skin-0 calculator with stress', async () => {
+    const atoms = fcc('Ar', 5.26, 3, 0.1, 21);
+    atoms.setCell(skewCell(atoms.cell), true);
+    const calc = new LennardJones({ ...ARGON, skin: 0.5 });
+    const fresh = new LennardJones({ ...ARGON, skin: 0 });
+    const rng = mulberry32(5);
+    for (let step = 0; step < 40; step++) {
+      const s = step < 20 ? -0.0015 : 0.0015;
+      const cell = Array.from(
+        atoms.cell,
+        (x, k) => x * (1 + s) + (k % 4 === 1 ? 0.01 * (rng() - 0.5) : 0),
+      );
+      atoms.setCell(cell, true);
+      for (let k = 0; k < atoms.positions.length; k++) atoms.positions[k]! += 0.01 * (rng() - 0.5);
+      const [f, stress, e] = [
+        await calc.getForces(atoms),
+        await calc.getStress(atoms),
+        await calc.getPotentialEnergy(atoms),
+      ];
+      const [f0, stress0, e0] = [
+        await fresh.getForces(atoms),
+        await fresh.getStress(atoms),
+        await fresh.getPotentialEnergy(atoms),
+      ];
+      expect(Math.abs(e - e0)).toBeLessThan(1e-11 * Math.abs(e0));
+      const fmax = Math.max(...Array.from(f0, Math.abs));
+      for (let k = 0; k < f.length; k++)
+        expect(Math.abs(f[k]! - f0[k]!)).toBeLessThan(1e-11 * fmax);
+      const smax = Math.max(...Array.from(stress0, Math.abs));
+      for (let k = 0; k < 6; k++)
+        expect(Math.abs(stress[k]! - stress0[k]!)).toBeLessThan(1e-11 * smax);
+    }
+    expect(fresh.neighborList.builds).toBe(40);
+    expect(calc.neighborList.builds).toBeGreaterThan(1);
+    expect(calc.neighborList.builds).toBeLessThan(15);
+  });
+
+  it('folds the forces on periodic images back onto their atoms (cell shorter than rc)', async () => {
+    // A brute-force sum over images as the reference: every image within rc of every atom.
+    const atoms = randomInCell('Ar', skewedCell(1), [true, true, true], 3, 3.3, 31);
+    const calc = new LennardJones(ARGON);
+    const forces = await calc.getForces(atoms);
+    const energy = await calc.getPotentialEnergy(atoms);
+    const { epsilon, sigma, rc } = ARGON;
+    const e0 = 4 * epsilon * ((sigma / rc) ** 12 - (sigma / rc) ** 6);
+    const c = atoms.cell;
+    const n = atoms.length;
+    const ref = new Float64Array(3 * n);
+    let eRef = 0;
+    const range = 4;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        for (let a = -range; a <= range; a++) {
+          for (let b = -range; b <= range; b++) {
+            for (let g = -range; g <= range; g++) {
+              if (i === j && a === 0 && b === 0 && g === 0) continue;
+              const d = [0, 1, 2].map(
+                (k) =>
+                  atoms.positions[3 * j + k]! +
+                  a * c[k]! +
+                  b * c[3 + k]! +
+                  g * c[6 + k]! -
+                  atoms.positions[3 * i + k]!,
+              );
+              const r2 = d[0]! ** 2 + d[1]! ** 2 + d[2]! ** 2;
+              if (r2 > rc * rc) continue;
+              const c6 = ((sigma * sigma) / r2) ** 3;
+              eRef += 0.5 * (4 * epsilon * (c6 * c6 - c6) - e0);
+              const du = (-24 * epsilon * (2 * c6 * c6 - c6)) / r2;
+              for (let k = 0; k < 3; k++) ref[3 * i + k]! += du * d[k]!;
+            }
+          }
+        }
+      }
+    }
+    expect(calc.neighborList.entryCount).toBeGreaterThan(50 * n);
+    expect(Math.abs(energy - eRef)).toBeLessThan(1e-12 * Math.abs(eRef));
+    const fmax = Math.max(...Array.from(ref, Math.abs));
+    for (let k = 0; k < 3 * n; k++)
+      expect(Math.abs(forces[k]! - ref[k]!)).toBeLessThan(1e-12 * fmax);
   });
 
   it('computes the stress alongside the forces once it has been asked for (no second pass)', async () => {
@@ -213,6 +309,15 @@ describe('LennardJones', () => {
     expect(calls.count).toBe(3);
   });
 });
+
+/** A cell sheared a little off cubic (rows of three), to exercise a triclinic strain. */
+function skewCell(cell: Float64Array): Float64Array {
+  const out = cell.slice();
+  out[3]! += 0.08 * cell[0]!;
+  out[6]! += 0.05 * cell[0]!;
+  out[7]! += 0.04 * cell[4]!;
+  return out;
+}
 
 // Small systems for the finite-difference checks. With the shifted energy the forces jump
 // at rc: these seeds keep every pair farther than the force step (1e-4 Å) from rc.

@@ -89,16 +89,12 @@ export class Morse extends PairPotential {
     out[1] = (dedr * fc + e * dfc) / d;
   }
 
-  protected forceKernel(
-    pairs: HalfPairList,
-    pos: Float64Array,
-    forces: Float64Array,
-    virial: Float64Array | null,
-  ): number {
-    const m = pairs.count;
-    const first = pairs.first;
-    const second = pairs.second;
-    const sv = pairs.shiftVectors;
+  protected forceKernel(pairs: HalfPairList, forces: Float64Array): number {
+    const rows = pairs.atomCount;
+    const rowEntry = pairs.rowEntry;
+    const rowStart = pairs.rowStart;
+    const nbr = pairs.neighbors;
+    const pos = pairs.positions;
     const eps = this.epsilon;
     const rho0 = this.rho0;
     const r0 = this.r0;
@@ -107,63 +103,51 @@ export class Morse extends PairPotential {
     const invWidth = 1 / (rcut2 - rcut1);
     const rc2 = rcut2 * rcut2;
     const preF = (-2 * eps * rho0) / r0;
-    const withVirial = virial !== null;
     let energy = 0;
-    let vxx = 0;
-    let vyy = 0;
-    let vzz = 0;
-    let vyz = 0;
-    let vxz = 0;
-    let vxy = 0;
-    for (let p = 0; p < m; p++) {
-      const i3 = 3 * first[p]!;
-      const j3 = 3 * second[p]!;
-      const p3 = 3 * p;
-      const dx = pos[j3]! + sv[p3]! - pos[i3]!;
-      const dy = pos[j3 + 1]! + sv[p3 + 1]! - pos[i3 + 1]!;
-      const dz = pos[j3 + 2]! + sv[p3 + 2]! - pos[i3 + 2]!;
-      const r2 = dx * dx + dy * dy + dz * dz;
-      // ASE's neighbor_list keeps d < rcut2 (and fc(rcut2) = 0 anyway).
-      if (r2 >= rc2) continue;
-      const d = Math.sqrt(r2);
-      const expf = Math.exp(rho0 * (1 - d / r0));
-      const e = eps * expf * (expf - 2);
-      const dedr = preF * expf * (expf - 1);
-      // JuLIP's fcut / fcut_d as in ASE, with s clamped to [0, 1]: s³(6s² − 15s + 10) is
-      // exactly 1 at s = 1 and 0 at s = 0, and so is the derivative's s²(s − 1)². Branch-free,
-      // because V8 compiles a branch it has not seen taken into code that boxes its values.
-      const s = Math.min(1, Math.max(0, 1 - (d - rcut1) * invWidth));
-      const s2 = s * s;
-      const fc = s2 * s * (6 * s2 - 15 * s + 10);
-      const dfc = -30 * s2 * (s - 1) * (s - 1) * invWidth;
-      energy += e * fc;
-      // d(E·fc)/dr / r: the force on i is g·r_ij, on j the opposite.
-      const g = (dedr * fc + e * dfc) / d;
-      const fx = g * dx;
-      const fy = g * dy;
-      const fz = g * dz;
-      forces[i3]! += fx;
-      forces[i3 + 1]! += fy;
-      forces[i3 + 2]! += fz;
-      forces[j3]! -= fx;
-      forces[j3 + 1]! -= fy;
-      forces[j3 + 2]! -= fz;
-      if (withVirial) {
-        vxx += fx * dx;
-        vyy += fy * dy;
-        vzz += fz * dz;
-        vyz += fy * dz;
-        vxz += fx * dz;
-        vxy += fx * dy;
+    for (let row = 0; row < rows; row++) {
+      const i3 = 3 * rowEntry[row]!;
+      const xi = pos[i3]!;
+      const yi = pos[i3 + 1]!;
+      const zi = pos[i3 + 2]!;
+      let fxi = 0;
+      let fyi = 0;
+      let fzi = 0;
+      const end = rowStart[row + 1]!;
+      for (let k = rowStart[row]!; k < end; k++) {
+        const j3 = 3 * nbr[k]!;
+        const dx = pos[j3]! - xi;
+        const dy = pos[j3 + 1]! - yi;
+        const dz = pos[j3 + 2]! - zi;
+        const r2 = dx * dx + dy * dy + dz * dz;
+        // ASE's neighbor_list keeps d < rcut2 (and fc(rcut2) = 0 anyway).
+        if (r2 >= rc2) continue;
+        const d = Math.sqrt(r2);
+        const expf = Math.exp(rho0 * (1 - d / r0));
+        const e = eps * expf * (expf - 2);
+        const dedr = preF * expf * (expf - 1);
+        // JuLIP's fcut / fcut_d as in ASE, with s clamped to [0, 1]: s³(6s² − 15s + 10) is
+        // exactly 1 at s = 1 and 0 at s = 0, and so is the derivative's s²(s − 1)². Branch-free,
+        // because V8 compiles a branch it has not seen taken into code that boxes its values.
+        const s = Math.min(1, Math.max(0, 1 - (d - rcut1) * invWidth));
+        const s2 = s * s;
+        const fc = s2 * s * (6 * s2 - 15 * s + 10);
+        const dfc = -30 * s2 * (s - 1) * (s - 1) * invWidth;
+        energy += e * fc;
+        // d(E·fc)/dr / r: the force on i is g·r_ij, on j the opposite.
+        const g = (dedr * fc + e * dfc) / d;
+        const fx = g * dx;
+        const fy = g * dy;
+        const fz = g * dz;
+        fxi += fx;
+        fyi += fy;
+        fzi += fz;
+        forces[j3]! -= fx;
+        forces[j3 + 1]! -= fy;
+        forces[j3 + 2]! -= fz;
       }
-    }
-    if (virial !== null) {
-      virial[0] = vxx;
-      virial[1] = vyy;
-      virial[2] = vzz;
-      virial[3] = vyz;
-      virial[4] = vxz;
-      virial[5] = vxy;
+      forces[i3]! += fxi;
+      forces[i3 + 1]! += fyi;
+      forces[i3 + 2]! += fzi;
     }
     return energy;
   }

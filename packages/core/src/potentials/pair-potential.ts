@@ -29,10 +29,11 @@ export function finiteParameter(value: number, what: string): number {
  * xx yy zz yz xz xy from the upper triangle, as ASE 3.22.1's `full_3x3_to_voigt_6_stress`),
  * and stress only for a three-dimensional cell (PropertyNotImplementedError otherwise).
  *
- * Cost model: one pass over the pairs gives energy and forces; the virial is accumulated in
- * the same pass once stress has been asked for (a barostat asks every step, and a second
- * pass would cost more than the six extra sums); per-atom energies and stresses take a
- * separate pass, only when asked for.
+ * Cost model: one pass over the pairs of the list's extended system (atoms and periodic
+ * images) gives energy and per-entry forces, folded back onto the atoms; once stress has been
+ * asked for (a barostat asks every step), the virial comes from the per-entry forces in a
+ * pass over the entries (−Σ x_e ⊗ F_e, no per-pair work); per-atom energies and stresses
+ * take a separate pass over the pairs, only when asked for.
  */
 export abstract class PairPotential extends BaseCalculator {
   /** energy, free_energy, energies, forces, stress, stresses. */
@@ -61,16 +62,11 @@ export abstract class PairPotential extends BaseCalculator {
   }
 
   /**
-   * Adds the forces (eV/Å) of every pair within the cutoff to `forces` (zeroed, length 3N),
-   * adds Σ f ⊗ r (eV, Voigt, upper triangle) to `virial` when it is not null, and returns
-   * the energy in eV. Pairs beyond the cutoff (the skin) contribute nothing.
+   * Adds the forces (eV/Å) of every pair within the cutoff to `forces`, per entry of the
+   * list's extended system (zeroed, length ≥ 3·entryCount; positions in `pairs.positions`),
+   * and returns the energy in eV. Pairs beyond the cutoff (the skin) contribute nothing.
    */
-  protected abstract forceKernel(
-    pairs: HalfPairList,
-    positions: Float64Array,
-    forces: Float64Array,
-    virial: Float64Array | null,
-  ): number;
+  protected abstract forceKernel(pairs: HalfPairList, forces: Float64Array): number;
 
   /** The scalar pair term for the per-atom pass (the `PairTerm` contract of half-pair-list.ts). */
   protected abstract pairTerm(r2: number, out: Float64Array): void;
@@ -93,23 +89,24 @@ export abstract class PairPotential extends BaseCalculator {
     if (pairs.update(atoms)) this.parameters.neighborBuilds = pairs.builds;
 
     const n = atoms.length;
+    const entryForces = pairs.forceBuffer();
+    const energy = this.forceKernel(pairs, entryForces);
+    let virial: Float64Array | null = null;
+    if (has3dCell && this.stressWanted) {
+      virial = new Float64Array(6);
+      const c = atoms.cell;
+      const center = [0, 1, 2].map((k) => 0.5 * (c[k]! + c[3 + k]! + c[6 + k]!));
+      pairs.virial(entryForces, center, virial);
+    }
     const forces = new Float64Array(3 * n);
-    const virial = has3dCell && this.stressWanted ? new Float64Array(6) : null;
-    const energy = this.forceKernel(pairs, atoms.positions, forces, virial);
+    pairs.gatherForces(entryForces, forces);
     const results: CalculatorResults = { energy, free_energy: energy, forces };
 
     const energies = properties.includes('energies') ? new Float64Array(n) : null;
     const stresses = properties.includes('stresses') ? new Float64Array(6 * n) : null;
     if (energies || stresses) {
       const term = (r2: number, out: Float64Array) => this.pairTerm(r2, out);
-      accumulatePerAtom(
-        pairs,
-        atoms.positions,
-        this.cutoff * this.cutoff,
-        term,
-        energies,
-        stresses,
-      );
+      accumulatePerAtom(pairs, this.cutoff * this.cutoff, term, energies, stresses);
     }
     if (energies) results.energies = energies;
     if (virial) {
