@@ -15,7 +15,8 @@ print(json.dumps({'pos': a.positions.ravel().tolist(), 'cell': a.cell.array.rave
     ) as { pos: number[]; cell: number[]; Z: number[] };
     expect(Array.from(ours.numbers)).toEqual(ase.Z);
     expect(Array.from(ours.cell)).toEqual(ase.cell);
-    ours.positions.forEach((x, i) => expect(Math.abs(x - ase.pos[i]!)).toBeLessThan(1e-12));
+    for (let i = 0; i < ours.positions.length; i++)
+      expect(Math.abs(ours.positions[i]! - ase.pos[i]!)).toBeLessThan(1e-12);
   });
 
   it('rattles reproducibly by seed', () => {
