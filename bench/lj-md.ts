@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fccCrystal, LennardJones } from '@mlff-distiller/core';
-import { maxwellBoltzmann, VelocityVerlet } from '@mlff-distiller/md';
+import { EnergyRecorder, maxwellBoltzmann, VelocityVerlet } from '@mlff-distiller/md';
 import { runLammpsLj } from './lammps.js';
 
 const { values } = parseArgs({
@@ -30,18 +30,19 @@ maxwellBoltzmann(atoms, temperature, { seed: 4928459 });
 const calc = new LennardJones(params);
 const md = new VelocityVerlet(atoms, calc, { timestep: dtFs });
 await md.run(warmup);
-const e0 = (await calc.getPotentialEnergy(atoms)) + atoms.getKineticEnergy();
+const energies = new EnergyRecorder();
+md.attach(energies, 10);
 const t0 = performance.now();
 await md.run(steps);
 const seconds = (performance.now() - t0) / 1000;
-const e1 = (await calc.getPotentialEnergy(atoms)) + atoms.getKineticEnergy();
+const drift = energies.drift();
 const ours = (1e6 * seconds) / (steps * atoms.length);
 
 console.log(
   `LJ fcc argon, ${atoms.length} atoms, NVE, rc ${params.rc} Å, skin ${params.skin} Å, dt ${dtFs} fs, ${steps} steps`,
 );
 console.log(
-  `mlffd   : ${ours.toFixed(3)} µs/atom-step  (${(steps / seconds).toFixed(1)} steps/s, ${calc.parameters.neighborBuilds ?? '?'} list builds, ΔEtot ${((1000 * (e1 - e0)) / atoms.length).toExponential(2)} meV/atom)`,
+  `mlffd   : ${ours.toFixed(3)} µs/atom-step  (${(steps / seconds).toFixed(1)} steps/s, ${calc.parameters.neighborBuilds ?? '?'} list builds, NVE drift ${drift.driftMeVPerAtomPerPs.toExponential(2)} meV/atom/ps, fluctuation ${drift.fluctuationMeVPerAtom.toExponential(2)} meV/atom)`,
 );
 
 const lammps = runLammpsLj({ repeat, a, ...params, temperature, steps, dtFs });
