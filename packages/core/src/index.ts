@@ -17,6 +17,7 @@ export * from './model/model.js';
 export * from './model/model-calculator.js';
 export * from './neighbor/neighbor-list.js';
 export * from './neighbor/neighbor-matrix.js';
+export * from './neighbor/skin-rebuild-rule.js';
 export * from './neighbor/verlet-list.js';
 export * from './potentials/lennard-jones.js';
 export * from './potentials/morse.js';

@@ -155,6 +155,29 @@ describe('ModelCalculator', () => {
     expect(calc.neighborList.builds).toBe(2);
   });
 
+  it('keeps its list through small cell strains (a barostat) and rebuilds after a large one', async () => {
+    const atoms = fcc('Cu', 3.96, 3, 0.08, 45);
+    const calc = new ModelCalculator(new MorsePairModel(), { skin: 0.5 });
+    const check = async () => {
+      const reference = new Morse({ ...COPPER, skin: 0 });
+      const props: PropertyName[] = ['energy', 'forces', 'stress'];
+      await calc.calculate(atoms, props);
+      await reference.calculate(atoms, props);
+      expect(relativeError(calc.results.forces!, reference.results.forces!)).toBeLessThan(1e-12);
+      expect(relativeError(calc.results.stress!, reference.results.stress!)).toBeLessThan(1e-12);
+    };
+    await check();
+    // Isotropic 0.2 % strains with the atoms scaled along: ‖F − I‖·(rc + skin) stays below the skin.
+    for (let step = 0; step < 5; step++) {
+      atoms.setCell(atoms.cell.map((x) => x * 1.002), true);
+      await check();
+    }
+    expect(calc.neighborList.builds).toBe(1);
+    atoms.setCell(atoms.cell.map((x) => x * 1.05), true);
+    await check();
+    expect(calc.neighborList.builds).toBe(2);
+  });
+
   it('passes the model parameters, cutoff and skin through for reports', () => {
     const calc = new ModelCalculator(new MorsePairModel(), { skin: 0.4 });
     expect(calc.parameters).toMatchObject({
