@@ -22,7 +22,7 @@ export const CALCULATORS: Record<string, CalculatorRecipe> = {
   },
   morse: {
     description: "Morse as ASE's MorsePotential",
-    defaults: { epsilon: 1.0, rho0: 6.0, r0: 1.0 },
+    defaults: { epsilon: 1.0, rho0: 6.0, r0: 1.0, rcut1: 1.9, rcut2: 2.7, skin: 0.3 },
     create: (p) => new Morse(p),
   },
 };
