@@ -169,11 +169,17 @@ describe('ModelCalculator', () => {
     await check();
     // Isotropic 0.2 % strains with the atoms scaled along: ‖F − I‖·(rc + skin) stays below the skin.
     for (let step = 0; step < 5; step++) {
-      atoms.setCell(atoms.cell.map((x) => x * 1.002), true);
+      atoms.setCell(
+        atoms.cell.map((x) => x * 1.002),
+        true,
+      );
       await check();
     }
     expect(calc.neighborList.builds).toBe(1);
-    atoms.setCell(atoms.cell.map((x) => x * 1.05), true);
+    atoms.setCell(
+      atoms.cell.map((x) => x * 1.05),
+      true,
+    );
     await check();
     expect(calc.neighborList.builds).toBe(2);
   });

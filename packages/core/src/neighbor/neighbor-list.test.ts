@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cellFromParameters, cellHeights } from '../cell.js';
+import { Random } from '../random.js';
+import { randomTriclinicSystem } from './__fixtures__/random-system.js';
 import { buildNeighborList, type NeighborList } from './neighbor-list.js';
 import { halfPairIndices, reversePairIndex, toNeighborMatrix } from './neighbor-matrix.js';
-
-/** Deterministic PRNG so failures are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Brute force over every image that can be within the cutoff. */
 function bruteForce(
@@ -62,7 +52,8 @@ function asSet(nl: NeighborList): Set<string> {
 }
 
 describe('buildNeighborList', () => {
-  const rng = mulberry32(12345);
+  const random = new Random(12345);
+  const rng = () => random.uniform();
   const cases: { name: string; pbc: boolean[] }[] = [
     { name: 'fully periodic', pbc: [true, true, true] },
     { name: 'slab', pbc: [true, true, false] },
@@ -73,24 +64,8 @@ describe('buildNeighborList', () => {
   for (const { name, pbc } of cases) {
     it(`equals brute force on random triclinic cells (${name}), cutoffs up to 2× the shortest height`, () => {
       for (let trial = 0; trial < 6; trial++) {
-        const cell = cellFromParameters(
-          4 + 4 * rng(),
-          4 + 4 * rng(),
-          4 + 4 * rng(),
-          60 + 50 * rng(),
-          65 + 45 * rng(),
-          55 + 60 * rng(),
-        );
-        const n = 5 + Math.floor(20 * rng());
-        const positions = new Float64Array(3 * n);
-        for (let a = 0; a < n; a++) {
-          // Fractional coordinates partly outside [0, 1) to exercise wrapping.
-          const s = [rng() * 1.6 - 0.3, rng() * 1.6 - 0.3, rng() * 1.6 - 0.3];
-          for (let k = 0; k < 3; k++)
-            positions[3 * a + k] = s[0]! * cell[k]! + s[1]! * cell[3 + k]! + s[2]! * cell[6 + k]!;
-        }
-        const hmin = Math.min(...cellHeights(cell));
-        const cutoff = hmin * (0.2 + 1.8 * rng());
+        const { cell, positions, minHeight } = randomTriclinicSystem(random, 5, 20);
+        const cutoff = minHeight * (0.2 + 1.8 * rng());
         const nl = buildNeighborList({ positions, cell, pbc }, cutoff);
         const expected = bruteForce(positions, cell, pbc, cutoff);
         expect(asSet(nl)).toEqual(expected);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Pbc } from '../atoms.js';
 import { cellFromParameters, cellHeights, toCell } from '../cell.js';
+import { randomTriclinicSystem } from '../neighbor/__fixtures__/random-system.js';
 import { buildNeighborList } from '../neighbor/neighbor-list.js';
 import { halfPairIndices } from '../neighbor/neighbor-matrix.js';
-import { mulberry32 } from './__fixtures__/systems.js';
+import { Random } from '../random.js';
+import { uniformStream } from './__fixtures__/systems.js';
 import { HalfPairList } from './half-pair-list.js';
 
 /**
@@ -69,7 +71,8 @@ function reference(
 }
 
 describe('HalfPairList', () => {
-  const rng = mulberry32(2024);
+  const random = new Random(2024);
+  const rng = () => random.uniform();
   const pbcs: Pbc[] = [
     [true, true, true],
     [true, true, false],
@@ -80,23 +83,8 @@ describe('HalfPairList', () => {
   for (const pbc of pbcs) {
     it(`equals buildNeighborList + halfPairIndices on random triclinic cells, pbc ${pbc.map(Number).join('')}, cutoffs up to 2× the shortest height`, () => {
       for (let trial = 0; trial < 8; trial++) {
-        const cell = cellFromParameters(
-          4 + 4 * rng(),
-          4 + 4 * rng(),
-          4 + 4 * rng(),
-          60 + 50 * rng(),
-          65 + 45 * rng(),
-          55 + 60 * rng(),
-        );
-        const n = 4 + Math.floor(40 * rng());
-        const positions = new Float64Array(3 * n);
-        for (let a = 0; a < n; a++) {
-          // Partly outside the cell, to exercise wrapping and the image bookkeeping.
-          const s = [rng() * 1.6 - 0.3, rng() * 1.6 - 0.3, rng() * 1.6 - 0.3];
-          for (let k = 0; k < 3; k++)
-            positions[3 * a + k] = s[0]! * cell[k]! + s[1]! * cell[3 + k]! + s[2]! * cell[6 + k]!;
-        }
-        const cutoff = Math.min(...cellHeights(cell)) * (0.2 + 1.8 * rng());
+        const { cell, positions, minHeight } = randomTriclinicSystem(random, 4, 40);
+        const cutoff = minHeight * (0.2 + 1.8 * rng());
         const skin = 0.3 * rng();
         const list = new HalfPairList(
           cutoff - skin > 0 ? cutoff - skin : cutoff,
@@ -111,7 +99,7 @@ describe('HalfPairList', () => {
   }
 
   it('handles a slab with a zero third vector and a molecule without a cell', () => {
-    const rng2 = mulberry32(7);
+    const rng2 = uniformStream(7);
     const slab = toCell([
       [5, 0, 0],
       [1, 6, 0],
@@ -179,7 +167,7 @@ describe('HalfPairList', () => {
   });
 
   it('keeps every couple within the cutoff while it reuses the list under random strains and moves', () => {
-    const rng2 = mulberry32(99);
+    const rng2 = uniformStream(99);
     const cell0 = cellFromParameters(9, 10, 11, 75, 80, 105);
     const n = 40;
     const positions = new Float64Array(3 * n);

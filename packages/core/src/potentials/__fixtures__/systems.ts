@@ -4,24 +4,16 @@
  */
 
 import { Atoms } from '../../atoms.js';
+import { fccCrystal } from '../../build/crystal.js';
 import type { CalculatorResults } from '../../calculator/calculator.js';
 import { cellFromParameters, cellHeights } from '../../cell.js';
+import { Random } from '../../random.js';
 import { runAsePython } from '../../testing/python.js';
 
-/** Deterministic PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(rng: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+/** A deterministic stream of uniform doubles in [0, 1) (core's seeded Random). */
+export function uniformStream(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.uniform();
 }
 
 /**
@@ -29,34 +21,7 @@ function gaussian(rng: () => number): () => number {
  * Gaussian of `noise` Å per coordinate ("thermal" displacements).
  */
 export function fcc(symbol: string, a: number, repeat: number, noise: number, seed: number): Atoms {
-  const g = gaussian(mulberry32(seed));
-  const basis = [
-    [0, 0, 0],
-    [0.5, 0.5, 0],
-    [0.5, 0, 0.5],
-    [0, 0.5, 0.5],
-  ];
-  const positions: number[] = [];
-  for (let x = 0; x < repeat; x++) {
-    for (let y = 0; y < repeat; y++) {
-      for (let z = 0; z < repeat; z++) {
-        for (const b of basis) {
-          positions.push(
-            (x + b[0]!) * a + noise * g(),
-            (y + b[1]!) * a + noise * g(),
-            (z + b[2]!) * a + noise * g(),
-          );
-        }
-      }
-    }
-  }
-  const L = repeat * a;
-  return new Atoms({
-    symbols: new Array(positions.length / 3).fill(symbol),
-    positions,
-    cell: [L, L, L],
-    pbc: true,
-  });
+  return fccCrystal(symbol, a, repeat, { rattle: noise, seed });
 }
 
 /**
@@ -70,7 +35,8 @@ export function cluster(
   noise: number,
   seed: number,
 ): Atoms {
-  const g = gaussian(mulberry32(seed));
+  const random = new Random(seed);
+  const g = () => random.normal();
   const a = d * Math.SQRT2;
   const sites: [number, number, number][] = [];
   for (let x = -3; x <= 3; x++) {
@@ -98,7 +64,7 @@ export function randomInCell(
   dmin: number,
   seed: number,
 ): Atoms {
-  const rng = mulberry32(seed);
+  const rng = uniformStream(seed);
   const h = cellHeights(cell);
   const range = [0, 1, 2].map((k) => (pbc[k] ? Math.ceil(dmin / h[k]!) + 1 : 0));
   const positions: number[] = [];
