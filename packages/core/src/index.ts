@@ -23,4 +23,5 @@ export * from './potentials/lennard-jones.js';
 export * from './potentials/morse.js';
 export * from './random.js';
 export * from './registry/backend-registry.js';
+export * from './trace/tracer.js';
 export * from './units.js';

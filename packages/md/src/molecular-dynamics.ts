@@ -5,6 +5,8 @@ import {
   InvalidInputError,
   kB,
   type PropertyName,
+  traceBegin,
+  traceEnd,
 } from '@mlff-distiller/core';
 import { SimulationInstabilityError } from './md-errors.js';
 
@@ -230,13 +232,23 @@ export abstract class MolecularDynamics {
       let done = 0;
       let reason = await this.checkStop();
       while (reason === null && done < steps) {
-        await this.ensureForces();
-        await this.integrate();
+        traceBegin('md.step');
+        try {
+          await this.ensureForces();
+          await this.integrate();
+        } finally {
+          traceEnd('md.step');
+        }
         this.nSteps++;
         this.time += this.dt;
         done++;
-        await this.callObservers(false);
-        reason = await this.checkStop();
+        traceBegin('md.observers');
+        try {
+          await this.callObservers(false);
+          reason = await this.checkStop();
+        } finally {
+          traceEnd('md.observers');
+        }
       }
       return reason === null
         ? { steps: done, stopped: false }
@@ -277,7 +289,12 @@ export abstract class MolecularDynamics {
     props.push('forces');
     for (const p of [...this.requiredProperties(), ...this.extraProperties])
       if (!props.includes(p)) props.push(p);
-    await calc.calculate(atoms, props);
+    traceBegin('md.forces');
+    try {
+      await calc.calculate(atoms, props);
+    } finally {
+      traceEnd('md.forces');
+    }
     const r = calc.results;
     const n3 = 3 * atoms.length;
     const forces = this.cached?.forces.length === n3 ? this.cached.forces : new Float64Array(n3);

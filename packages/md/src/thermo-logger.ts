@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { units } from '@mlff-distiller/core';
+import { traceBegin, traceEnd, units } from '@mlff-distiller/core';
 import type { MolecularDynamics, ObserverObject } from './molecular-dynamics.js';
 import { instantaneousPressure } from './pressure.js';
 
@@ -99,7 +99,12 @@ export class ThermoLogger implements ObserverObject {
       values.push(fixed(instantaneousPressure(atoms, stress) / units.GPa, 5));
     }
     if (this.withVolume) values.push(fixed(atoms.getVolume(), 3));
-    this.write(`${values.map((v, i) => v.padStart(this.columns![i]!.width)).join(' ')}\n`);
+    traceBegin('io.write');
+    try {
+      this.write(`${values.map((v, i) => v.padStart(this.columns![i]!.width)).join(' ')}\n`);
+    } finally {
+      traceEnd('io.write');
+    }
   }
 
   /** Closes the file when the logger opened one. Safe to call twice. */

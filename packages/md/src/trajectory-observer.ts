@@ -3,6 +3,8 @@ import {
   type CalculatorResults,
   ExtxyzWriter,
   type ExtxyzWriterOptions,
+  traceBegin,
+  traceEnd,
 } from '@mlff-distiller/core';
 import type { MolecularDynamics, ObserverObject } from './molecular-dynamics.js';
 
@@ -57,6 +59,15 @@ export class TrajectoryObserver implements ObserverObject {
 
   /** Writes the current frame of `md`. */
   async observe(md: MolecularDynamics): Promise<void> {
+    traceBegin('io.write');
+    try {
+      await this.writeFrame(md);
+    } finally {
+      traceEnd('io.write');
+    }
+  }
+
+  private async writeFrame(md: MolecularDynamics): Promise<void> {
     const atoms = md.atoms;
     let results: CalculatorResults | undefined;
     if (this.options.results ?? true) {

@@ -3,6 +3,7 @@ import { BaseCalculator } from '../calculator/base-calculator.js';
 import type { CalculatorResults, PropertyName } from '../calculator/calculator.js';
 import { InvalidInputError, PropertyNotImplementedError } from '../errors.js';
 import { VerletNeighborList } from '../neighbor/verlet-list.js';
+import { traceBegin, traceEnd } from '../trace/tracer.js';
 import type { Model, StructureBatch } from './model.js';
 
 /** Options of {@link ModelCalculator}. */
@@ -57,7 +58,12 @@ export class ModelCalculator extends BaseCalculator {
         this.implementedProperties,
       );
     }
-    this.neighborList.update(atoms);
+    traceBegin('calculator.neighbors');
+    try {
+      this.neighborList.update(atoms);
+    } finally {
+      traceEnd('calculator.neighbors');
+    }
     const n = atoms.length;
     const batch: StructureBatch = {
       nStructures: 1,
@@ -73,7 +79,13 @@ export class ModelCalculator extends BaseCalculator {
     const wanted = new Set<PropertyName>(properties);
     if (wanted.has('free_energy')) wanted.add('energy');
     wanted.delete('free_energy');
-    const out = await this.model.doPredict(batch, [...wanted]);
+    traceBegin('calculator.compute');
+    let out: Awaited<ReturnType<Model['doPredict']>>;
+    try {
+      out = await this.model.doPredict(batch, [...wanted]);
+    } finally {
+      traceEnd('calculator.compute');
+    }
     const results: CalculatorResults = { energy: out.energy[0]! };
     if (out.forces) results.forces = out.forces;
     if (out.stress) results.stress = out.stress.slice(0, 6);

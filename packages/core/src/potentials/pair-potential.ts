@@ -3,6 +3,7 @@ import { BaseCalculator } from '../calculator/base-calculator.js';
 import type { CalculatorResults, PropertyName } from '../calculator/calculator.js';
 import { cellRank, cellVolume } from '../cell.js';
 import { InvalidInputError, PropertyNotImplementedError } from '../errors.js';
+import { traceBegin, traceEnd } from '../trace/tracer.js';
 import { accumulatePerAtom, HalfPairList } from './half-pair-list.js';
 
 const PAIR_PROPERTIES: readonly PropertyName[] = [
@@ -86,8 +87,27 @@ export abstract class PairPotential extends BaseCalculator {
       }
     }
     const pairs = this.pairs;
-    if (pairs.update(atoms)) this.parameters.neighborBuilds = pairs.builds;
+    traceBegin('calculator.neighbors');
+    try {
+      if (pairs.update(atoms)) this.parameters.neighborBuilds = pairs.builds;
+    } finally {
+      traceEnd('calculator.neighbors');
+    }
 
+    traceBegin('calculator.compute');
+    try {
+      return this.compute(atoms, properties, has3dCell);
+    } finally {
+      traceEnd('calculator.compute');
+    }
+  }
+
+  private compute(
+    atoms: Atoms,
+    properties: readonly PropertyName[],
+    has3dCell: boolean,
+  ): CalculatorResults {
+    const pairs = this.pairs;
     const n = atoms.length;
     const entryForces = pairs.forceBuffer();
     const energy = this.forceKernel(pairs, entryForces);
