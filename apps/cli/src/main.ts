@@ -1,6 +1,7 @@
 import { MlffdError } from '@mlff-distiller/core';
 import { UsageError } from './cli-error.js';
 import { mdCommand } from './commands/md.js';
+import { profileCommand } from './commands/profile.js';
 
 const VERSION = '0.1.0';
 
@@ -8,7 +9,8 @@ const HELP = `mlffd ${VERSION}: MLFF Distiller
 
 Usage:
   mlffd md <file.extxyz> --calculator NAME --ensemble nve|nvt|npt --steps N --dt FS [options]
-  mlffd md --help
+  mlffd profile <file.extxyz | --system fcc-Ar:2048> --calculator NAME --steps N [options]
+  mlffd md --help, mlffd profile --help
   mlffd --version
 
 Add --verbose to any command for stack traces on errors.`;
@@ -45,8 +47,10 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'md':
         return await mdCommand(rest);
+      case 'profile':
+        return await profileCommand(rest);
       default:
-        throw new UsageError(`unknown command "${command}"; commands: md (see mlffd --help)`);
+        throw new UsageError(`unknown command "${command}"; commands: md, profile (see mlffd --help)`);
     }
   } catch (error) {
     let message = error instanceof Error ? error.message : String(error);

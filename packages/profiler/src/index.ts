@@ -1,1 +1,10 @@
-export {};
+export * from './chrome-trace.js';
+export * from './cpu-profile.js';
+export * from './function-hotspots.js';
+export * from './hotspot-report.js';
+export * from './latency-histogram.js';
+export * from './memory-timeline.js';
+export * from './phase-profiler.js';
+export * from './phase-summary.js';
+export * from './profile-comparison.js';
+export * from './profile-md.js';
