@@ -145,17 +145,16 @@ export function formatTable(header: string[], rows: string[][]): string {
 const fixed = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 /**
- * A short place for a function: the last two path parts, line and column (1-based; code
+ * A short place for a function: the last two path parts (three when the file sits in a
+ * build folder such as `dist/`, so `core/dist/index.js` tells packages apart), line and column (1-based; code
  * run through a transpiler such as tsx may be on one line, where the column tells), or
  * `(native)` for V8 internals.
  */
 export function functionPlace(f: { url: string; line: number; column?: number }): string {
   if (!f.url) return '(native)';
-  const file = f.url
-    .replace(/^file:\/\//, '')
-    .split('/')
-    .slice(-2)
-    .join('/');
+  const parts = f.url.replace(/^file:\/\//, '').split('/');
+  const keep = ['dist', 'src', 'lib'].includes(parts[parts.length - 2] ?? '') ? 3 : 2;
+  const file = parts.slice(-keep).join('/');
   return f.column ? `${file}:${f.line}:${f.column}` : `${file}:${f.line}`;
 }
 
