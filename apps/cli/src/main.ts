@@ -1,5 +1,6 @@
 import { MlffdError } from '@mlff-distiller/core';
 import { UsageError } from './cli-error.js';
+import { benchCommand } from './commands/bench.js';
 import { mdCommand } from './commands/md.js';
 import { profileCommand } from './commands/profile.js';
 
@@ -10,7 +11,9 @@ const HELP = `mlffd ${VERSION}: MLFF Distiller
 Usage:
   mlffd md <file.extxyz> --calculator NAME --ensemble nve|nvt|npt --steps N --dt FS [options]
   mlffd profile <file.extxyz | --system fcc-Ar:2048> --calculator NAME --steps N [options]
-  mlffd md --help, mlffd profile --help
+  mlffd bench --calculator NAME[,NAME] --system SPEC --sizes N,N --protocol nve|nvt|npt --steps N [options]
+  mlffd bench --compare base.json candidate.json
+  mlffd md --help, mlffd profile --help, mlffd bench --help
   mlffd --version
 
 Add --verbose to any command for stack traces on errors.`;
@@ -49,8 +52,12 @@ export async function main(argv: string[]): Promise<number> {
         return await mdCommand(rest);
       case 'profile':
         return await profileCommand(rest);
+      case 'bench':
+        return await benchCommand(rest);
       default:
-        throw new UsageError(`unknown command "${command}"; commands: md, profile (see mlffd --help)`);
+        throw new UsageError(
+          `unknown command "${command}"; commands: md, bench, profile (see mlffd --help)`,
+        );
     }
   } catch (error) {
     let message = error instanceof Error ? error.message : String(error);
