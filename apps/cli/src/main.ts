@@ -10,7 +10,7 @@ const HELP = `mlffd ${VERSION}: MLFF Distiller
 
 Usage:
   mlffd md <file.extxyz> --calculator NAME --ensemble nve|nvt|npt --steps N --dt FS [options]
-  mlffd profile <file.extxyz | --system fcc-Ar:2048> --calculator NAME --steps N [options]
+  mlffd profile <file.extxyz | --system lj-fcc:2048> --calculator NAME --steps N [options]
   mlffd bench --calculator NAME[,NAME] --system SPEC --sizes N,N --protocol nve|nvt|npt --steps N [options]
   mlffd bench --compare base.json candidate.json
   mlffd md --help, mlffd profile --help, mlffd bench --help

@@ -1,12 +1,7 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  type Atoms,
-  type Calculator,
-  InvalidInputError,
-  readExtxyzFrame,
-} from '@mlff-distiller/core';
+import { type Atoms, type Calculator, InvalidInputError } from '@mlff-distiller/core';
 import {
   Bussi,
   EnergyRecorder,
@@ -21,6 +16,7 @@ import {
 } from '@mlff-distiller/md';
 import { CALCULATORS, createCalculator } from '../calculators.js';
 import { UsageError } from '../cli-error.js';
+import { loadStructure } from '../load-structure.js';
 import { attachNegativeValues, choiceOption, keyValueNumbers, numberOption } from '../options.js';
 import { ProgressLine } from '../progress.js';
 
@@ -169,19 +165,6 @@ export function parseMdOptions(argv: string[]): MdOptions | null {
     logInterval: numberOption(values, 'log-interval', { min: 1, integer: true }) ?? defaultInterval,
     quiet: Boolean(values.quiet),
   };
-}
-
-async function loadStructure(file: string, frame: number): Promise<Atoms> {
-  if (!existsSync(file)) throw new InvalidInputError(`input file not found: ${file}`);
-  if (statSync(file).isDirectory())
-    throw new InvalidInputError(`input is a directory, not an extxyz file: ${file}`);
-  const { atoms } = await readExtxyzFrame(file, frame);
-  try {
-    atoms.validate();
-  } catch (error) {
-    throw new InvalidInputError(`${file}: ${(error as Error).message}`);
-  }
-  return atoms;
 }
 
 function createDynamics(o: MdOptions, atoms: Atoms, calc: Calculator): MolecularDynamics {

@@ -1,6 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Atoms, fccCrystal, InvalidInputError, readExtxyzFrame } from '@mlff-distiller/core';
+import { buildSystem } from '@mlff-distiller/bench';
 import { maxwellBoltzmann } from '@mlff-distiller/md';
 import {
   compareHotspots,
@@ -10,32 +9,17 @@ import {
 } from '@mlff-distiller/profiler';
 import { CALCULATORS, createCalculator } from '../calculators.js';
 import { UsageError } from '../cli-error.js';
+import { loadStructure } from '../load-structure.js';
 import { attachNegativeValues, choiceOption, keyValueNumbers, numberOption } from '../options.js';
 import { ProgressLine } from '../progress.js';
 
 const ENSEMBLES = ['nve', 'nvt'] as const;
 
-/** Lattice constants (Å) of fcc elements for `--system fcc-<symbol>:<natoms>`. */
-const FCC_LATTICE: Record<string, number> = {
-  Ar: 5.26,
-  Ne: 4.43,
-  Kr: 5.72,
-  Xe: 6.2,
-  Cu: 3.61,
-  Ag: 4.09,
-  Au: 4.08,
-  Al: 4.05,
-  Ni: 3.52,
-  Pd: 3.89,
-  Pt: 3.92,
-  Pb: 4.95,
-};
-
 export const PROFILE_HELP = `mlffd profile: profile molecular dynamics (phases, Chrome trace, V8 CPU profile, hotspots)
 
 Usage:
   mlffd profile <file.extxyz> --calculator NAME --steps N [options]
-  mlffd profile --system fcc-ar:2048 --calculator lj --steps 1000 [options]
+  mlffd profile --system lj-fcc:2048 --calculator lj --steps 1000 [options]
   mlffd profile --compare before/hotspots.json after/hotspots.json
 
 Writes into --out: trace.json (open in ui.perfetto.dev or chrome://tracing),
@@ -43,7 +27,8 @@ profile.cpuprofile (Chrome DevTools › Performance › Load profile), hotspots.
 hotspots.json (for --compare) and memory.csv; prints the hotspot report.
 
 Options:
-  --system fcc-SYMBOL:NATOMS  an fcc crystal instead of a file (NATOMS = 4·n³; symbols: ${Object.keys(FCC_LATTICE).join(', ')})
+  --system SPEC            a built-in system instead of a file: lj-fcc:2048, water-box:648, ethanol, …
+                           (the systems of mlffd bench)
   --calculator NAME        ${Object.entries(CALCULATORS)
     .map(([n, c]) => `${n}: ${c.description}`)
     .join('\n                           ')}
@@ -141,7 +126,7 @@ export function parseProfileOptions(
   if (values.system === undefined && positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
-        ? 'mlffd profile needs an input file or --system (e.g. --system fcc-ar:2048)'
+        ? 'mlffd profile needs an input file or --system (e.g. --system lj-fcc:2048)'
         : `mlffd profile takes one input file, got ${positionals.length}: ${positionals.join(' ')}`,
     );
   }
@@ -193,41 +178,6 @@ function parseWindow(raw: string | undefined, steps: number): [number, number] |
   return [a, b];
 }
 
-/** Builds `fcc-<symbol>:<natoms>` (natoms = 4·n³), with the element's lattice constant. */
-export function fccSystem(spec: string): Atoms {
-  const m = /^fcc-([a-z]{1,2}):(\d+)$/i.exec(spec.trim());
-  if (!m)
-    throw new UsageError(`--system takes fcc-SYMBOL:NATOMS (e.g. fcc-ar:2048); got "${spec}"`);
-  const symbol = m[1]!.charAt(0).toUpperCase() + m[1]!.slice(1).toLowerCase();
-  const a = FCC_LATTICE[symbol];
-  if (a === undefined)
-    throw new UsageError(
-      `--system: no fcc lattice constant for ${symbol}; known: ${Object.keys(FCC_LATTICE).join(', ')}`,
-    );
-  const natoms = Number(m[2]);
-  const n = Math.round(Math.cbrt(natoms / 4));
-  if (n < 1 || 4 * n ** 3 !== natoms) {
-    const lo = Math.max(1, Math.floor(Math.cbrt(natoms / 4)));
-    throw new UsageError(
-      `--system ${spec}: an fcc crystal has 4·n³ atoms (…, ${4 * lo ** 3}, ${4 * (lo + 1) ** 3}, …); got ${natoms}`,
-    );
-  }
-  return fccCrystal(symbol, a, n);
-}
-
-async function loadStructure(file: string, frame: number): Promise<Atoms> {
-  if (!existsSync(file)) throw new InvalidInputError(`input file not found: ${file}`);
-  if (statSync(file).isDirectory())
-    throw new InvalidInputError(`input is a directory, not an extxyz file: ${file}`);
-  const { atoms } = await readExtxyzFrame(file, frame);
-  try {
-    atoms.validate();
-  } catch (error) {
-    throw new InvalidInputError(`${file}: ${(error as Error).message}`);
-  }
-  return atoms;
-}
-
 /** `mlffd profile`: profiles an MD run, or compares two profiles. */
 export async function profileCommand(argv: string[]): Promise<number> {
   const o = parseProfileOptions(argv);
@@ -240,7 +190,9 @@ export async function profileCommand(argv: string[]): Promise<number> {
     process.stdout.write(formatComparison(c));
     return 0;
   }
-  const atoms = o.system ? fccSystem(o.system) : await loadStructure(o.file!, o.frame);
+  const atoms = o.system
+    ? buildSystem(o.system, { seed: o.seed })
+    : await loadStructure(o.file!, o.frame);
   const calc = await createCalculator(o.calculator, o.params);
   const hadVelocities = atoms.velocities?.some((v) => v !== 0) ?? false;
   if (!hadVelocities && o.temperature !== undefined && o.temperature > 0)
