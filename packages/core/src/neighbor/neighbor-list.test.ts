@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellFromParameters, cellHeights } from '../cell.js';
+import { cellHeights } from '../cell.js';
 import { Random } from '../random.js';
 import { randomTriclinicSystem } from './__fixtures__/random-system.js';
 import { buildNeighborList, type NeighborList } from './neighbor-list.js';

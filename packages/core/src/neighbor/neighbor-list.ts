@@ -1,6 +1,7 @@
 import type { Pbc } from '../atoms.js';
-import { cellHeights, cellInverse, cellRank, cellVectorLength } from '../cell.js';
+import { cellRank, cellVectorLength } from '../cell.js';
 import { InvalidInputError } from '../errors.js';
+import { binningFrame } from './binning-frame.js';
 
 /** What a neighbor search needs of a structure. */
 export interface NeighborSystem {
@@ -176,38 +177,9 @@ export function buildNeighborList(
       rowStart,
     };
   }
-  const cell =
-    pbc.some(Boolean) || cellRank(system.cell) === 3
-      ? completeCell(system.cell, pbc)
-      : Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
-  const inv = cellInverse(cell);
-  const heights = cellHeights(cell);
-
-  // Fractional coordinates; periodic ones wrapped to [0, 1) with the integer offset kept.
-  const frac = new Float64Array(3 * n);
-  const offset = new Int32Array(3 * n);
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-Infinity, -Infinity, -Infinity];
-  for (let a = 0; a < n; a++) {
-    const x = pos[3 * a]!;
-    const y = pos[3 * a + 1]!;
-    const z = pos[3 * a + 2]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) {
-      throw new InvalidInputError(`atom ${a} has a non-finite position (${x}, ${y}, ${z})`);
-    }
-    for (let k = 0; k < 3; k++) {
-      let s = x * inv[k]! + y * inv[3 + k]! + z * inv[6 + k]!;
-      if (pbc[k]) {
-        const o = Math.floor(s);
-        s -= o;
-        if (s >= 1) s = 0; // rounding of tiny negative values
-        offset[3 * a + k] = o;
-      }
-      frac[3 * a + k] = s;
-      if (s < lo[k]!) lo[k] = s;
-      if (s > hi[k]!) hi[k] = s;
-    }
-  }
+  // Fractional coordinates, wrapped into [0, 1) along periodic axes with the integer
+  // offset kept: atom a sits at image −offset of its wrapped position.
+  const { cell, heights, frac, offset, lo, hi } = binningFrame(pos, system.cell, pbc);
 
   // Bins: along each axis, slabs at least `cutoff` thick where the extent allows.
   const nb = [1, 1, 1];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pbc } from '../atoms.js';
-import { cellFromParameters, cellHeights, toCell } from '../cell.js';
+import { cellFromParameters, toCell } from '../cell.js';
 import { randomTriclinicSystem } from '../neighbor/__fixtures__/random-system.js';
 import { buildNeighborList } from '../neighbor/neighbor-list.js';
 import { halfPairIndices } from '../neighbor/neighbor-matrix.js';

@@ -1,7 +1,6 @@
 import type { Atoms } from '../atoms.js';
-import { cellHeights, cellInverse, cellRank } from '../cell.js';
 import { InvalidInputError } from '../errors.js';
-import { completeCell } from '../neighbor/neighbor-list.js';
+import { binningFrame } from '../neighbor/binning-frame.js';
 import { SkinRebuildRule, sameCell } from '../neighbor/skin-rebuild-rule.js';
 
 /** What the list needs of a structure. */
@@ -245,40 +244,9 @@ export class HalfPairList {
       return;
     }
     const pbc = [Boolean(atoms.pbc[0]), Boolean(atoms.pbc[1]), Boolean(atoms.pbc[2])];
-    const userCell = atoms.cell;
-    const cell =
-      pbc.some(Boolean) || cellRank(userCell) === 3
-        ? completeCell(userCell, pbc)
-        : Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
-    const inv = cellInverse(cell);
-    const heights = cellHeights(cell);
-
     // Fractional coordinates, wrapped into [0, 1) along periodic axes with the integer
     // offset kept: atom a sits at image −offset of its wrapped position.
-    const frac = new Float64Array(3 * n);
-    const offset = new Int32Array(3 * n);
-    const lo = [Infinity, Infinity, Infinity];
-    const hi = [-Infinity, -Infinity, -Infinity];
-    for (let a = 0; a < n; a++) {
-      const x = pos[3 * a]!;
-      const y = pos[3 * a + 1]!;
-      const z = pos[3 * a + 2]!;
-      if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) {
-        throw new InvalidInputError(`atom ${a} has a non-finite position (${x}, ${y}, ${z})`);
-      }
-      for (let k = 0; k < 3; k++) {
-        let s = x * inv[k]! + y * inv[3 + k]! + z * inv[6 + k]!;
-        if (pbc[k]) {
-          const o = Math.floor(s);
-          s -= o;
-          if (s >= 1) s = 0;
-          offset[3 * a + k] = o;
-        }
-        frac[3 * a + k] = s;
-        if (s < lo[k]!) lo[k] = s;
-        if (s > hi[k]!) hi[k] = s;
-      }
-    }
+    const { heights, frac, offset, lo, hi } = binningFrame(pos, atoms.cell, pbc);
 
     // Bins of the cell (periodic axes) or of the atoms' extent (others), about half a cutoff
     // thick along each height, extended by `pad` bins of ghosts on each side of periodic axes.
@@ -390,7 +358,7 @@ export class HalfPairList {
         }
       }
     }
-    this.setShifts(userCell);
+    this.setShifts(atoms.cell);
     this.refresh(pos);
     const P = this.positions;
 
