@@ -1,0 +1,27 @@
+export { broadcastShapes, sameShape } from './broadcast.js';
+export { type EvaluateOptions, evaluate, type Tensor } from './evaluate.js';
+export { type GradOptions, grad, unbroadcast } from './grad.js';
+export { GraphBuildError } from './graph-build-error.js';
+export { GraphBuilder, type Operand } from './graph-builder.js';
+export {
+  BINARY_FLOAT_OPS,
+  COMPARISON_OPS,
+  type Inferred,
+  inferOp,
+  type OperandInfo,
+  UNARY_FLOAT_OPS,
+} from './infer.js';
+export {
+  type AttrValue,
+  type Dim,
+  type DType,
+  formatShape,
+  type Graph,
+  type GraphNode,
+  isFloat,
+  type NodeId,
+  type Shape,
+} from './ir.js';
+export { fromJSON, type GraphJSON, toJSON } from './json.js';
+export { nodeCounts, prune } from './prune.js';
+export { type SimplifyOptions, simplify } from './simplify.js';
