@@ -7,7 +7,6 @@ export * from './force-gc.js';
 export * from './gc-counter.js';
 export * from './latency-stats.js';
 export * from './leak-detector.js';
-export * from './linear-fit.js';
 export * from './machine-info.js';
 export * from './memory-sample.js';
 export * from './plots/index.js';

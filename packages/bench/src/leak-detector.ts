@@ -1,4 +1,4 @@
-import { linearFit } from './linear-fit.js';
+import { linearFit } from '@mlff-distiller/core';
 import { jsLiveBytes, type MemorySample } from './memory-sample.js';
 
 /**

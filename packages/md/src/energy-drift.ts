@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@mlff-distiller/core';
+import { InvalidInputError, linearFit } from '@mlff-distiller/core';
 
 /** Energy-conservation figures from a total-energy time series; see {@link energyDrift}. */
 export interface EnergyDrift {
@@ -48,7 +48,8 @@ export function energyDrift(
   if (n < 2) throw new InvalidInputError(`energy drift needs at least two samples, got ${n}`);
   if (!(nAtoms > 0))
     throw new InvalidInputError(`the number of atoms must be positive, got ${nAtoms}`);
-  let tMean = 0;
+  let tMin = Number.POSITIVE_INFINITY;
+  let tMax = Number.NEGATIVE_INFINITY;
   let eMean = 0;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(times[i]!) || !Number.isFinite(totalEnergies[i]!)) {
@@ -56,46 +57,28 @@ export function energyDrift(
         `sample ${i} is not finite (t = ${times[i]} fs, E = ${totalEnergies[i]} eV)`,
       );
     }
-    tMean += times[i]!;
-    eMean += totalEnergies[i]!;
-  }
-  tMean /= n;
-  eMean /= n;
-  // Centred sums: no cancellation when E ≈ −1000 eV varies by µeV.
-  let stt = 0;
-  let ste = 0;
-  let see = 0;
-  for (let i = 0; i < n; i++) {
-    const dt = times[i]! - tMean;
-    const de = totalEnergies[i]! - eMean;
-    stt += dt * dt;
-    ste += dt * de;
-    see += de * de;
-  }
-  if (!(stt > 0))
-    throw new InvalidInputError('energy drift needs samples at two different times at least');
-  const slope = ste / stt; // eV/fs
-  let sres = 0;
-  let maxDev = 0;
-  const e0 = totalEnergies[0]!;
-  for (let i = 0; i < n; i++) {
-    const r = totalEnergies[i]! - eMean - slope * (times[i]! - tMean);
-    sres += r * r;
-    maxDev = Math.max(maxDev, Math.abs(totalEnergies[i]! - e0));
-  }
-  const slopeSe = n > 2 ? Math.sqrt(sres / (n - 2) / stt) : Number.NaN;
-  // eV/fs → meV/ps: ×1000 (meV) ×1000 (fs per ps).
-  const perAtom = 1000 / nAtoms;
-  let tMin = Number.POSITIVE_INFINITY;
-  let tMax = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
     tMin = Math.min(tMin, times[i]!);
     tMax = Math.max(tMax, times[i]!);
+    eMean += totalEnergies[i]!;
   }
+  if (!(tMax > tMin))
+    throw new InvalidInputError('energy drift needs samples at two different times at least');
+  eMean /= n;
+  // Centred sums inside linearFit: no cancellation when E ≈ −1000 eV varies by µeV.
+  const fit = linearFit(times, totalEnergies); // eV/fs
+  const e0 = totalEnergies[0]!;
+  let see = 0;
+  let maxDev = 0;
+  for (let i = 0; i < n; i++) {
+    see += (totalEnergies[i]! - eMean) ** 2;
+    maxDev = Math.max(maxDev, Math.abs(totalEnergies[i]! - e0));
+  }
+  // eV/fs → meV/ps: ×1000 (meV) ×1000 (fs per ps).
+  const perAtom = 1000 / nAtoms;
   return {
-    driftMeVPerAtomPerPs: slope * 1000 * perAtom,
-    driftStandardErrorMeVPerAtomPerPs: slopeSe * 1000 * perAtom,
-    fluctuationMeVPerAtom: Math.sqrt(sres / n) * perAtom,
+    driftMeVPerAtomPerPs: fit.slope * 1000 * perAtom,
+    driftStandardErrorMeVPerAtomPerPs: fit.slopeStandardError * 1000 * perAtom,
+    fluctuationMeVPerAtom: fit.rmsResidual * perAtom,
     rmsFromMeanMeVPerAtom: Math.sqrt(see / n) * perAtom,
     maxDeviationMeVPerAtom: maxDev * perAtom,
     netChangeMeVPerAtom: (totalEnergies[n - 1]! - e0) * perAtom,
