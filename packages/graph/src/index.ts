@@ -25,3 +25,11 @@ export {
 export { fromJSON, type GraphJSON, toJSON } from './json.js';
 export { nodeCounts, prune } from './prune.js';
 export { type SimplifyOptions, simplify } from './simplify.js';
+export type {
+  CompileOptions,
+  GraphBackend,
+  GraphSession,
+  HostData,
+  HostTensor,
+  ParameterMode,
+} from './backend.js';
