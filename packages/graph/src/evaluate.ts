@@ -1,3 +1,5 @@
+import type { HostTensor } from './backend.js';
+import { resolveDim } from './dims.js';
 import type { Dim, Graph, GraphNode, Shape } from './ir.js';
 
 /** A concrete tensor: numeric shape and row-major values (all dtypes held as float64). */
@@ -82,14 +84,13 @@ const BINARY: Record<string, (a: number, b: number) => number> = {
  */
 export function evaluate(
   graph: Graph,
-  feeds: Readonly<Record<string, Tensor>>,
+  feeds: Readonly<Record<string, Tensor | HostTensor>>,
   options: EvaluateOptions = {},
 ): Record<string, Tensor> {
   const dims = new Map<string, number>(Object.entries(options.dims ?? {}));
   const resolve = (shape: Shape, node: GraphNode): number[] =>
     shape.map((d: Dim) => {
-      if (typeof d === 'number') return d;
-      const v = dims.get(d);
+      const v = resolveDim(d, (name) => dims.get(name));
       if (v === undefined)
         throw new Error(`${node.op} #${node.id}: symbolic dim '${d}' is unbound`);
       return v;
@@ -109,8 +110,11 @@ export function evaluate(
       if (t.shape.length !== declared.length) throw new Error(`'${name}': rank mismatch`);
       declared.forEach((d, k) => {
         const actual = t.shape[k];
-        if (typeof d === 'number') {
-          if (d !== actual) throw new Error(`'${name}': dim ${k} is ${actual}, expected ${d}`);
+        if (typeof d === 'number' || d.includes('*')) {
+          const expected = resolveDim(d, (s) => dims.get(s));
+          if (expected !== actual) {
+            throw new Error(`'${name}': dim ${k} is ${actual}, expected ${d} = ${expected}`);
+          }
         } else {
           const bound = dims.get(d);
           if (bound === undefined) dims.set(d, actual);
@@ -166,8 +170,9 @@ export function evaluate(
         break;
       }
       case 'matmul': {
-        const [m, k] = ins[0].shape;
+        const k = ins[1].shape[0];
         const p = ins[1].shape[1];
+        const m = ins[0].data.length / k;
         const x = ins[0].data;
         const y = ins[1].data;
         for (let i = 0; i < m; i++) {
@@ -232,6 +237,30 @@ export function evaluate(
       case 'reshape':
         out.set(ins[0].data);
         break;
+      case 'neighborGather':
+      case 'neighborSum': {
+        const [x, nbr, rev] = ins;
+        const [rows, k] = nbr.shape;
+        const inner = size(x.shape.slice(op === 'neighborGather' ? 1 : 2));
+        for (let i = 0; i < rows; i++) {
+          for (let s = 0; s < k; s++) {
+            const slot = i * k + s;
+            if (op === 'neighborGather') {
+              const j = nbr.data[slot];
+              if (!(j >= 0 && j < rows))
+                throw new Error(`${op} #${node.id}: index ${j} out of range`);
+              for (let c = 0; c < inner; c++) out[slot * inner + c] = x.data[j * inner + c];
+            } else {
+              const q = rev.data[slot];
+              if (!(q >= 0 && q < rows * k)) {
+                throw new Error(`${op} #${node.id}: reverse slot ${q} out of range`);
+              }
+              for (let c = 0; c < inner; c++) out[i * inner + c] += x.data[q * inner + c];
+            }
+          }
+        }
+        break;
+      }
       case 'broadcastTo': {
         const map = broadcastIndex(ins[0].shape, outShape);
         for (let i = 0; i < n; i++) out[i] = ins[0].data[map[i]];

@@ -1,6 +1,7 @@
+import { productDim } from './dims.js';
 import { GraphBuildError } from './graph-build-error.js';
 import { GraphBuilder } from './graph-builder.js';
-import { type Graph, isFloat, type NodeId, type Shape } from './ir.js';
+import { type Dim, type Graph, isFloat, type NodeId, type Shape } from './ir.js';
 
 /** Options of {@link grad}. */
 export interface GradOptions {
@@ -169,10 +170,19 @@ export function grad(
       case 'cast':
         accumulate(x0, b.cast(g, graph.nodes[x0].dtype));
         break;
-      case 'matmul':
+      case 'matmul': {
         if (needed(x0)) accumulate(x0, b.matmul(g, b.transpose(x1, [1, 0])));
-        if (needed(x1)) accumulate(x1, b.matmul(b.transpose(x0, [1, 0]), g));
+        if (needed(x1)) {
+          // Batched a [..., m, k]: flatten the leading axes so db = aᵀ·g is one matmul.
+          const as = graph.nodes[x0].shape;
+          const flat = (t: NodeId, last: Dim) =>
+            as.length === 2 ? t : b.reshape(t, [productDim(as.slice(0, -1)), last]);
+          const a2 = flat(x0, as[as.length - 1]);
+          const g2 = flat(g, node.shape[node.shape.length - 1]);
+          accumulate(x1, b.matmul(b.transpose(a2, [1, 0]), g2));
+        }
         break;
+      }
       case 'transpose': {
         const perm = a.perm as number[];
         const inv = new Array<number>(perm.length);
@@ -199,6 +209,13 @@ export function grad(
       }
       case 'scatterAdd':
         accumulate(x0, b.gather(g, x1, a.axis as number));
+        break;
+      case 'neighborGather':
+        // Adjoint: a gather through the reverse-slot index and a dense sum (no scatter).
+        accumulate(x0, b.neighborSum(g, x1, x2));
+        break;
+      case 'neighborSum':
+        accumulate(x0, b.neighborGather(g, x1, x2));
         break;
       case 'reshape':
         accumulate(x0, b.reshape(g, graph.nodes[x0].shape));

@@ -224,7 +224,7 @@ export class GraphBuilder {
   cast(x: NodeId, dtype: DType): NodeId {
     return this.addNode('cast', [x], { dtype });
   }
-  /** Matrix product of two rank-2 tensors. */
+  /** Matrix product: `a` [..., m, k] (leading axes batched) times `b` [k, n] → [..., m, n]. */
   matmul(a: NodeId, b: NodeId): NodeId {
     return this.addNode('matmul', [a, b]);
   }
@@ -266,7 +266,7 @@ export class GraphBuilder {
     for (const axis of symbolic) y = this.div(y, this.dimSize(x, axis));
     return y;
   }
-  /** Dense layer x·W (+ b): `x` [n, in], `w` [in, out], optional `bias` [out]. */
+  /** Dense layer x·W (+ b): `x` [..., in], `w` [in, out], optional `bias` [out]. */
   dense(x: NodeId, w: NodeId, bias?: NodeId): NodeId {
     const y = this.matmul(x, w);
     return bias === undefined ? y : this.add(y, bias);
@@ -291,7 +291,28 @@ export class GraphBuilder {
   segmentSum(x: NodeId, segmentIds: NodeId, numSegments: Dim): NodeId {
     return this.scatterAdd(x, segmentIds, 0, numSegments);
   }
-  /** Reshape (symbolic dims must reappear in the new shape). */
+  /**
+   * Neighbour gather over a padded neighbour matrix: `x` [n, ...], `neighbors` int32
+   * [n, k] → [n, k, ...] with out[i, s] = x[neighbors[i, s]]. `reverse` int32 [n, k] holds
+   * for each slot (i, s) the flat slot i'·k + s' of the reverse pair (padding slots point
+   * at the atom itself and at their own slot); it is not read forward, but makes the
+   * gradient a gather plus dense sum ({@link neighborSum}) instead of a scatter-add.
+   */
+  neighborGather(x: NodeId, neighbors: NodeId, reverse: NodeId): NodeId {
+    return this.addNode('neighborGather', [x, neighbors, reverse]);
+  }
+  /**
+   * The adjoint of {@link neighborGather}: `g` [n, k, ...] → [n, ...] with
+   * out[j] = Σ_s g.flat[reverse[j, s]], i.e. every slot whose neighbour is j summed into j
+   * (gather through the reverse-slot index, then a dense reduce: no scatter).
+   */
+  neighborSum(g: NodeId, neighbors: NodeId, reverse: NodeId): NodeId {
+    return this.addNode('neighborSum', [g, neighbors, reverse]);
+  }
+  /**
+   * Reshape to `shape` of the same total size. Symbolic dims may merge into products
+   * (`[atoms, neighbors, F]` → `['atoms*neighbors', F]`) and split back.
+   */
   reshape(x: NodeId, shape: Shape): NodeId {
     return this.addNode('reshape', [x], { shape: [...shape] });
   }

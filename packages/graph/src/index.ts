@@ -1,4 +1,13 @@
+export type {
+  CompileOptions,
+  GraphBackend,
+  GraphSession,
+  HostData,
+  HostTensor,
+  ParameterMode,
+} from './backend.js';
 export { broadcastShapes, sameShape } from './broadcast.js';
+export { canonicalDim, type DimFactors, dimFactors, productDim, resolveDim } from './dims.js';
 export { type EvaluateOptions, evaluate, type Tensor } from './evaluate.js';
 export { type GradOptions, grad, unbroadcast } from './grad.js';
 export { GraphBuildError } from './graph-build-error.js';
@@ -25,11 +34,3 @@ export {
 export { fromJSON, type GraphJSON, toJSON } from './json.js';
 export { nodeCounts, prune } from './prune.js';
 export { type SimplifyOptions, simplify } from './simplify.js';
-export type {
-  CompileOptions,
-  GraphBackend,
-  GraphSession,
-  HostData,
-  HostTensor,
-  ParameterMode,
-} from './backend.js';

@@ -1,4 +1,5 @@
 import { broadcastShapes } from './broadcast.js';
+import { canonicalDim, productDim } from './dims.js';
 import { GraphBuildError } from './graph-build-error.js';
 import { type AttrValue, type Dim, type DType, isFloat, type Shape } from './ir.js';
 
@@ -59,7 +60,7 @@ function dimsAttr(op: string, v: AttrValue | undefined, what: string): Dim[] {
   if (!Array.isArray(v) || !v.every((d) => typeof d === 'number' || typeof d === 'string')) {
     throw new GraphBuildError(op, `attribute ${what} must be an array of dims`);
   }
-  return [...(v as Dim[])];
+  return (v as Dim[]).map(canonicalDim);
 }
 
 /**
@@ -152,9 +153,10 @@ export function inferOp(
       needFloat(0);
       sameDtype(0, 1);
       const [a, b] = shapes;
-      if (a.length !== 2 || b.length !== 2) fail('operands must be rank 2');
-      if (a[1] !== b[0]) fail(`inner dims differ: ${a[1]} vs ${b[0]}`);
-      return { dtype: operands[0].dtype, shape: [a[0], b[1]] };
+      if (a.length < 2 || b.length !== 2) fail('operands must be [..., m, k] and [k, n]');
+      const k = a[a.length - 1];
+      if (k !== b[0]) fail(`inner dims differ: ${k} vs ${b[0]}`);
+      return { dtype: operands[0].dtype, shape: [...a.slice(0, -1), b[1]] };
     }
     case 'transpose': {
       arity(1);
@@ -214,23 +216,9 @@ export function inferOp(
     case 'reshape': {
       arity(1);
       const shape = dimsAttr(op, attrs.shape, 'shape');
-      const from = shapes[0];
-      const numeric = (s: Shape) => s.every((d) => typeof d === 'number');
-      if (numeric(from) && numeric(shape)) {
-        const n = (s: Shape) => (s as number[]).reduce((p, d) => p * d, 1);
-        if (n(from) !== n(shape)) fail(`cannot reshape to ${JSON.stringify(shape)}`);
-      } else {
-        // Symbolic dims must match as a multiset; the numeric remainder must agree.
-        const sym = (s: Shape) =>
-          s
-            .filter((d) => typeof d === 'string')
-            .sort()
-            .join(',');
-        const prod = (s: Shape) =>
-          s.filter((d): d is number => typeof d === 'number').reduce((p, d) => p * d, 1);
-        if (sym(from) !== sym(shape) || prod(from) !== prod(shape)) {
-          fail(`cannot reshape to ${JSON.stringify(shape)}`);
-        }
+      // Same total size: the products of all dims must agree as (coefficient, names).
+      if (productDim(shapes[0]) !== productDim(shape)) {
+        fail(`cannot reshape to ${JSON.stringify(shape)}`);
       }
       return { dtype: operands[0].dtype, shape };
     }
@@ -283,6 +271,25 @@ export function inferOp(
         shape[axis] = before + dim + after;
       }
       return { dtype: operands[0].dtype, shape };
+    }
+    case 'neighborGather':
+    case 'neighborSum': {
+      arity(3);
+      needFloat(0);
+      needInt(1);
+      needInt(2);
+      const [x, nbr, rev] = shapes;
+      if (nbr.length !== 2 || rev.length !== 2 || nbr[0] !== rev[0] || nbr[1] !== rev[1]) {
+        fail('neighbor and reverse index must both be [n, k]');
+      }
+      if (op === 'neighborGather') {
+        if (x.length < 1 || x[0] !== nbr[0]) fail(`data must be [${nbr[0]}, ...]`);
+        return { dtype: operands[0].dtype, shape: [nbr[0], nbr[1], ...x.slice(1)] };
+      }
+      if (x.length < 2 || x[0] !== nbr[0] || x[1] !== nbr[1]) {
+        fail(`data must be [${nbr[0]}, ${nbr[1]}, ...]`);
+      }
+      return { dtype: operands[0].dtype, shape: [x[0], ...x.slice(2)] };
     }
     default:
       return fail('unsupported op');

@@ -3,7 +3,12 @@ import { cellHeights } from '../cell.js';
 import { Random } from '../random.js';
 import { randomTriclinicSystem } from './__fixtures__/random-system.js';
 import { buildNeighborList, type NeighborList } from './neighbor-list.js';
-import { halfPairIndices, reversePairIndex, toNeighborMatrix } from './neighbor-matrix.js';
+import {
+  halfPairIndices,
+  reversePairIndex,
+  reverseSlotIndex,
+  toNeighborMatrix,
+} from './neighbor-matrix.js';
 
 /** Brute force over every image that can be within the cutoff. */
 function bruteForce(
@@ -111,5 +116,25 @@ describe('toNeighborMatrix', () => {
     expect(m.neighbors[7]).toBe(3);
     expect(m.overflow).toBe(false);
     expect(toNeighborMatrix(nl, 1).overflow).toBe(true);
+  });
+});
+
+describe('reverseSlotIndex', () => {
+  it('is an involution pairing each slot with the slot of its reverse pair', () => {
+    // Two atoms in a small skewed periodic cell: cutoff beyond the cell gives self-images.
+    const cell = Float64Array.of(2.1, 0, 0, 0.4, 2.3, 0, 0.2, 0.3, 2.5);
+    const positions = Float64Array.of(0.1, 0.2, 0.3, 1.2, 1.1, 0.9);
+    const nl = buildNeighborList({ positions, cell, pbc: [true, true, true] }, 3.1);
+    const m = toNeighborMatrix(nl, nl.nPairs);
+    const rev = reverseSlotIndex(nl, m);
+    const cap = m.capacity;
+    for (let s = 0; s < rev.length; s++) {
+      const q = rev[s]!;
+      expect(rev[q]).toBe(s);
+      expect(Math.floor(q / cap)).toBe(m.neighbors[s]); // the reverse lives in the neighbour's row
+      expect(m.neighbors[q]).toBe(Math.floor(s / cap)); // and points back at this row
+      if (m.mask[s] === 0) expect(q).toBe(s);
+    }
+    expect(() => reverseSlotIndex(nl, toNeighborMatrix(nl, 2))).toThrow(/overflowed/);
   });
 });

@@ -101,6 +101,39 @@ export function reversePairIndex(list: NeighborList): Int32Array {
 }
 
 /**
+ * For each slot of a neighbour matrix, the flat slot (row·capacity + column) of the reverse
+ * pair; padding slots point at themselves. Together with `matrix.neighbors` this is the
+ * `reverse` operand of the graph ops `neighborGather` / `neighborSum`: the gradient of a
+ * neighbour gather becomes a gather through this index and a dense sum (no scatter-add).
+ * `reverse` is {@link reversePairIndex} of the same list (computed when omitted). Throws
+ * when the matrix overflowed (a dropped pair leaves its reverse without a slot).
+ */
+export function reverseSlotIndex(
+  list: NeighborList,
+  matrix: NeighborMatrix,
+  reverse: Int32Array = reversePairIndex(list),
+): Int32Array {
+  if (matrix.overflow) {
+    throw new Error(
+      `neighbor matrix overflowed (capacity ${matrix.capacity} < ${matrix.maxCount} neighbours): rebuild it with a larger capacity`,
+    );
+  }
+  const cap = matrix.capacity;
+  const slots = new Int32Array(matrix.nAtoms * cap);
+  for (let slot = 0; slot < slots.length; slot++) {
+    const p = matrix.pairIndex[slot]!;
+    if (p < 0) {
+      slots[slot] = slot;
+      continue;
+    }
+    const q = reverse[p]!;
+    const row = list.first[q]!;
+    slots[slot] = row * cap + (q - list.rowStart[row]!);
+  }
+  return slots;
+}
+
+/**
  * Keeps one pair of each (i, j, S) / (j, i, −S) couple: a half list for pair potentials
  * that add each interaction to both atoms. Returns the indices of the kept pairs.
  */

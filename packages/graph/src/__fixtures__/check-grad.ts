@@ -83,8 +83,11 @@ export function checkGradients(
   const rand = rng(seed);
   const b = new GraphBuilder();
   const { y, wrt } = body(b);
-  const ys = b.shape(y) as number[];
-  const w = b.constant(Array.from(randomTensor(rand, ys).data), ys);
+  // Weights are inputs with y's (possibly symbolic) shape, fed at its concrete shape.
+  b.output('y', y);
+  const ys = evaluate(b.build(), feeds).y.shape as number[];
+  feeds = { ...feeds, __w: randomTensor(rand, ys) };
+  const w = b.input('__w', b.dtype(y), b.shape(y));
   b.output('L', b.sumAll(b.mul(w, b.mul(y, y))));
   const forward = b.build();
   const names = wrt.map((id) => forward.nodes[id].attrs.name as string);
@@ -106,7 +109,8 @@ export function checkGradients(
   names.forEach((name) => {
     const gid = g1.outputs[`dL/d${name}`];
     const shape = feeds[name].shape as number[];
-    const v = b2.constant(Array.from(randomTensor(rand, shape).data), shape);
+    feeds = { ...feeds, [`__v_${name}`]: randomTensor(rand, shape) };
+    const v = b2.input(`__v_${name}`, b2.dtype(gid), b2.shape(gid));
     const term = b2.sumAll(b2.mul(v, gid));
     m = m === undefined ? term : b2.add(m, term);
   });

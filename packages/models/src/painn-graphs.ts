@@ -1,0 +1,81 @@
+import { type DType, type Graph, GraphBuilder, grad, prune } from '@mlff-distiller/graph';
+import { buildPainnEnergy } from './painn.js';
+import type { PainnConfig } from './painn-config.js';
+
+/** A PaiNN graph and the names of its trainable parameters. */
+export interface PainnGraph {
+  graph: Graph;
+  /** Trainable parameter names (normalisation parameters excluded). */
+  trainable: string[];
+}
+
+/** The energy graph: outputs `energy` [structures] and `energies` [atoms], eV. */
+export function painnEnergyGraph(config: PainnConfig, dtype: DType = 'float32'): PainnGraph {
+  const b = new GraphBuilder();
+  const m = buildPainnEnergy(b, config, dtype);
+  b.output('energy', m.energy);
+  b.output('energies', m.energies);
+  return { graph: b.build(), trainable: m.trainable };
+}
+
+/**
+ * The force graph: `energy` [structures], `energies` [atoms], `forces` = −∂E/∂positions
+ * [atoms, 3] eV/Å and `virial` = ∂E/∂strain [structures, 3, 3] eV (stress = virial / cell
+ * volume, ASE sign convention), from one reverse-mode pass over the energy graph.
+ */
+export function painnForceGraph(config: PainnConfig, dtype: DType = 'float32'): PainnGraph {
+  const b = new GraphBuilder();
+  const m = buildPainnEnergy(b, config, dtype);
+  b.output('energy', m.energy);
+  b.output('energies', m.energies);
+  b.output('total', b.sumAll(m.energy));
+  const g = grad(b.build(), 'total', [m.positions, m.strain], { names: ['dE/dx', 'virial'] });
+  const b2 = GraphBuilder.from(g);
+  b2.output('forces', b2.neg(g.outputs['dE/dx']!));
+  const out = b2.build();
+  const { total: _t, 'dE/dx': _d, ...outputs } = out.outputs;
+  return { graph: prune({ nodes: out.nodes, outputs }), trainable: m.trainable };
+}
+
+/** Weights of the training loss. */
+export interface LossWeights {
+  /** Weight of the squared per-atom energy error, 1/eV². */
+  energy: number;
+  /** Weight of the squared force-component error, Å²/eV². */
+  forces: number;
+}
+
+/**
+ * The training graph for force matching: extra inputs `energy_ref` [structures] eV and
+ * `forces_ref` [atoms, 3] eV/Å; outputs `loss` = w_E·mean_s((E_s − Ê_s)/N_s)² +
+ * w_F·mean((F − F̂)²) and `grad:<name>` = ∂loss/∂θ for every trainable parameter. The force
+ * term makes this a second derivative of the energy graph (grad applied to grad's output).
+ */
+export function painnTrainingGraph(
+  config: PainnConfig,
+  weights: LossWeights = { energy: 1, forces: 10 },
+  dtype: DType = 'float32',
+): PainnGraph {
+  const { graph: fg, trainable } = painnForceGraph(config, dtype);
+  const b = GraphBuilder.from(fg);
+  const energyRef = b.input('energy_ref', dtype, ['structures']);
+  const forcesRef = b.input('forces_ref', dtype, ['atoms', 3]);
+  const structure = fg.nodes.findIndex((n) => n.op === 'input' && n.attrs.name === 'structure');
+  const ones = b.broadcastTo(b.scalar(1, energyRef), ['atoms']);
+  const counts = b.segmentSum(ones, structure, 'structures');
+  const eErr = b.div(b.sub(fg.outputs.energy!, energyRef), counts);
+  const fErr = b.sub(fg.outputs.forces!, forcesRef);
+  const loss = b.add(
+    b.mul(b.reduceMean(b.square(eErr), [0]), { scalar: weights.energy }),
+    b.mul(b.reduceMean(b.square(fErr), [0, 1]), { scalar: weights.forces }),
+  );
+  b.output('loss', loss);
+  const withLoss = b.build();
+  const params = trainable.map((name) =>
+    withLoss.nodes.findIndex((n) => n.op === 'param' && n.attrs.name === name),
+  );
+  const g = grad(withLoss, 'loss', params, { names: trainable.map((n) => `grad:${n}`) });
+  const outputs: Record<string, number> = { loss: g.outputs.loss! };
+  for (const n of trainable) outputs[`grad:${n}`] = g.outputs[`grad:${n}`]!;
+  return { graph: prune({ nodes: g.nodes, outputs }), trainable };
+}
