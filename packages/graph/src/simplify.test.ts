@@ -12,7 +12,7 @@ describe('simplify', () => {
     const x = b.input('x', 'float64', [3]);
     const c = b.mul(b.constant([2], []), b.constant([3], [])); // folds to 6
     const y1 = b.mul(b.sin(x), c);
-    const y2 = b.mul(b.sin(x), c); // CSE with y1
+    const y2 = b.mul(c, b.sin(x)); // CSE with y1 (operands swapped)
     const z = b.add(b.mul(b.neg(b.neg(y1)), { scalar: 1 }), { scalar: 0 }); // identities
     b.output('out', b.add(z, y2));
     const g = b.build();

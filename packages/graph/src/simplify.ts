@@ -13,7 +13,7 @@ export interface SimplifyOptions {
 /**
  * Simplification: constant folding (ops whose inputs are all constants, evaluated in
  * float64, except casts to float32 which are kept), common-subexpression elimination
- * (same op, inputs and attributes), algebraic identities (x·1, 1·x, x+0, 0+x, x−0, x/1,
+ * (same op, inputs and attributes; operands of add and mul in any order), algebraic identities (x·1, 1·x, x+0, 0+x, x−0, x/1,
  * −(−x), reshape/broadcastTo to the same shape, transpose by the identity) and dead-code
  * removal. Outputs keep their names; node ids are renumbered. An identity is applied only
  * when the surviving operand already has the result's shape and dtype.
@@ -89,7 +89,9 @@ export function simplify(graph: Graph, options: SimplifyOptions = {}): Graph {
       ins = [];
       attrs = { value: Array.from(v.data), shape: [...v.shape], dtype: node.dtype };
     }
-    const key = `${op}|${ins.join(',')}|${JSON.stringify(attrs)}`;
+    // Commutative ops are keyed by their sorted operands (a+b and b+a are one node).
+    const keyIns = op === 'add' || op === 'mul' ? [...ins].sort((p, q) => p - q) : ins;
+    const key = `${op}|${keyIns.join(',')}|${JSON.stringify(attrs)}`;
     const existing = seen.get(key);
     if (existing !== undefined) {
       map.set(node.id, existing);
