@@ -14,11 +14,7 @@ import { OnnxBackend, OnnxTrainingStep } from '@mlff-distiller/backend-onnx';
 import { TfjsBackend } from '@mlff-distiller/backend-tfjs';
 import { buildSystem } from '@mlff-distiller/bench';
 import { Random } from '@mlff-distiller/core';
-import {
-  type GraphBackend,
-  nodeCounts,
-  simplify,
-} from '@mlff-distiller/graph';
+import { type GraphBackend, nodeCounts, simplify } from '@mlff-distiller/graph';
 import {
   initPainnParameters,
   type ModelStructure,
@@ -73,16 +69,15 @@ for (const [name, g] of Object.entries(graphs)) {
   counts[name] = { before: nodeCounts(g).total, after: nodeCounts(simplify(g)).total };
 }
 console.log('node counts (before → after simplify):');
-for (const [name, c] of Object.entries(counts)) console.log(`  ${name.padEnd(9)} ${c.before} → ${c.after}`);
+for (const [name, c] of Object.entries(counts))
+  console.log(`  ${name.padEnd(9)} ${c.before} → ${c.after}`);
 
 // Energy + forces on both backends.
 const forceGraph = simplify(graphs.force);
 const params = initPainnParameters(forceGraph, 1);
 const backends: GraphBackend[] = [new OnnxBackend(), new TfjsBackend()];
 const sessions = await Promise.all(
-  backends.map((b) =>
-    b.compile(forceGraph, { parameters: params, outputs: ['energy', 'forces'] }),
-  ),
+  backends.map((b) => b.compile(forceGraph, { parameters: params, outputs: ['energy', 'forces'] })),
 );
 const rows: { atoms: number; neighbors: number; [backend: string]: number }[] = [];
 console.log('\nenergy+forces, ms per call (median):');
@@ -131,7 +126,12 @@ console.log(
 );
 await trainer.dispose();
 
-const result = { config, counts, energyForces: rows, training: { batch: batchSize, atoms: 9, ms: trainMs } };
+const result = {
+  config,
+  counts,
+  energyForces: rows,
+  training: { batch: batchSize, atoms: 9, ms: trainMs },
+};
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`\nwrote ${values.out}`);

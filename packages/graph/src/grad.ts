@@ -1,7 +1,21 @@
+import { sameShape } from './broadcast.js';
 import { productDim } from './dims.js';
 import { GraphBuildError } from './graph-build-error.js';
 import { GraphBuilder } from './graph-builder.js';
+import { BINARY_FLOAT_OPS, UNARY_FLOAT_OPS } from './infer.js';
 import { type Dim, type Graph, isFloat, type NodeId, type Shape } from './ir.js';
+
+/**
+ * Ops whose gradient rules accept a gradient broadcastable to the node's shape (elementwise
+ * rules and broadcasting unbroadcast); all others receive it at the node's exact shape.
+ */
+const ELEMENTWISE_GRAD_OPS = new Set([
+  ...UNARY_FLOAT_OPS,
+  ...BINARY_FLOAT_OPS,
+  'where',
+  'broadcastTo',
+  'reduceSum',
+]);
 
 /** Options of {@link grad}. */
 export interface GradOptions {
@@ -73,18 +87,32 @@ export function grad(
   const needed = (id: NodeId) =>
     fromWrt[id] === 1 && toOut[id] === 1 && isFloat(graph.nodes[id].dtype);
 
+  // A gradient is kept lazily broadcast: same rank as its node, with 1 where every entry
+  // along that axis is equal (e.g. the gradient of a sum over the neighbour axis), so no
+  // edge-sized broadcast is materialised before an elementwise consumer broadcasts anyway.
+  // Ops that need the exact shape get it through `exact`.
   const grads = new Map<NodeId, NodeId>();
   const accumulate = (id: NodeId, g: NodeId) => {
     if (!needed(id)) return;
     const prev = grads.get(id);
     grads.set(id, prev === undefined ? g : b.add(prev, g));
   };
-  if (needed(outId)) grads.set(outId, b.broadcastTo(b.scalar(1, outId), outNode.shape));
+  const exact = (g: NodeId, id: NodeId): NodeId => {
+    const shape = graph.nodes[id].shape;
+    return sameShape(b.shape(g), shape) ? g : b.broadcastTo(g, shape);
+  };
+  if (needed(outId)) {
+    const ones = outNode.shape.map(() => 1);
+    grads.set(outId, ones.length === 0 ? b.scalar(1, outId) : b.reshape(b.scalar(1, outId), ones));
+  }
 
   for (let id = outId; id >= 0; id--) {
-    const g = grads.get(id);
-    if (g === undefined) continue;
+    const lazy = grads.get(id);
+    if (lazy === undefined) continue;
     const node = graph.nodes[id];
+    // Elementwise rules broadcast a lazy gradient by themselves; the rest take it exact.
+    const elementwise = ELEMENTWISE_GRAD_OPS.has(node.op);
+    const g = elementwise ? lazy : exact(lazy, id);
     const [x0, x1, x2] = node.inputs;
     const s = (v: number) => b.scalar(v, id);
     const unb = (gi: NodeId, target: NodeId) => unbroadcast(b, gi, graph.nodes[target].shape);
@@ -196,9 +224,21 @@ export function grad(
         const xs = graph.nodes[x0].shape;
         const r = xs.length;
         const axes = (a.axes as number[]).map((v) => (v < 0 ? v + r : v));
-        const kept = xs.map((d, i) => (axes.includes(i) ? 1 : d));
-        const gk = a.keepDims === true ? g : b.reshape(g, kept);
-        accumulate(x0, b.broadcastTo(gk, xs));
+        if (a.keepDims === true) {
+          accumulate(x0, g);
+        } else {
+          // Put the summed axes back as 1s around the (possibly lazy) gradient's own dims:
+          // it stays lazily broadcast (see `exact`).
+          const gs = b.shape(g);
+          let k = 0;
+          accumulate(
+            x0,
+            b.reshape(
+              g,
+              xs.map((_, i) => (axes.includes(i) ? 1 : gs[k++])),
+            ),
+          );
+        }
         break;
       }
       case 'gather': {
@@ -256,8 +296,8 @@ export function grad(
     const n = graph.nodes[w];
     const label = typeof n.attrs.name === 'string' ? n.attrs.name : `#${w}`;
     const name = options.names?.[i] ?? `d${output}/d${label}`;
-    const g = grads.get(w) ?? b.broadcastTo(b.scalar(0, w), n.shape);
-    b.output(name, g);
+    const g = grads.get(w);
+    b.output(name, g === undefined ? b.broadcastTo(b.scalar(0, w), n.shape) : exact(g, w));
   });
   return b.build();
 }

@@ -48,10 +48,7 @@ function ljForceGraph(dtype: 'float32' | 'float64'): Graph {
   const rev = b.input('reverse', 'int32', ['atoms', 'neighbors']);
   const mask = b.input('mask', dtype, ['atoms', 'neighbors']);
   const shifts = b.input('shifts', dtype, ['atoms', 'neighbors', 3]);
-  const d = b.add(
-    b.sub(b.neighborGather(pos, nbr, rev), b.reshape(pos, ['atoms', 1, 3])),
-    shifts,
-  );
+  const d = b.add(b.sub(b.neighborGather(pos, nbr, rev), b.reshape(pos, ['atoms', 1, 3])), shifts);
   const r2 = b.where(b.greater(mask, { scalar: 0 }), b.reduceSum(b.square(d), [2]), {
     scalar: 1,
   });
@@ -63,7 +60,10 @@ function ljForceGraph(dtype: 'float32' | 'float64'): Graph {
   const b2 = GraphBuilder.from(g);
   b2.output('forces', b2.neg(g.outputs.dE!));
   const out = b2.build();
-  return { nodes: out.nodes, outputs: { energy: out.outputs.energy!, forces: out.outputs.forces! } };
+  return {
+    nodes: out.nodes,
+    outputs: { energy: out.outputs.energy!, forces: out.outputs.forces! },
+  };
 }
 
 function asFloat32(feeds: Record<string, HostTensor>): Record<string, HostTensor> {
@@ -97,7 +97,10 @@ async function compareBackends(
     const [ort, tfjs] = results;
     report[`${name} ort-tfjs`] = relativeDifference(ort!.out[name]!.data, tfjs!.out[name]!.data);
     for (const r of results) {
-      report[`${name} ${r.name}-f64`] = relativeDifference(r.out[name]!.data, reference[name]!.data);
+      report[`${name} ${r.name}-f64`] = relativeDifference(
+        r.out[name]!.data,
+        reference[name]!.data,
+      );
     }
   }
   for (const [k, v] of Object.entries(report)) {
@@ -143,7 +146,10 @@ describe('same energies and forces on ONNX Runtime and tfjs (float32)', () => {
     const g64 = painnForceGraph(config, 'float64').graph;
     const params = initPainnParameters(g64, 2) as Record<string, Float64Array>;
     params.reference_energies = Float64Array.of(-0.2, -0.5, -0.3); // small: the network dominates E
-    const feeds: Record<string, HostTensor> = prepareBatch(structures, { ...config, dtype: 'float64' });
+    const feeds: Record<string, HostTensor> = prepareBatch(structures, {
+      ...config,
+      dtype: 'float64',
+    });
     for (const n of g64.nodes) {
       if (n.op === 'param') {
         const name = n.attrs.name as string;

@@ -33,8 +33,8 @@ export const NORMALISATION_PARAMETERS = ['energy_scale', 'reference_energies'] a
  * Adds a PaiNN energy model to `b`: element embedding; radial basis sin(nπr/rc)/r with a
  * cosine cutoff; per block a message (filter-weighted neighbour features, scalar and
  * vector) and an update (channel mixing U, V of the vectors, gated by an MLP of
- * [s, ‖Vv‖]); a two-layer readout to per-atom energies. Vector features are [atoms, 3, F]
- * and only ever mixed across the feature axis, so energies are rotation invariant and
+ * [s, ‖Vv‖]); a two-layer readout to per-atom energies. Vector features (three [atoms, F]
+ * tensors, one per axis) are only ever mixed across the feature axis, so energies are rotation invariant and
  * vector features equivariant. Neighbour aggregation is `neighborGather` + a dense sum over
  * the neighbour axis (its gradient has no scatter either).
  */
@@ -85,32 +85,45 @@ export function buildPainnEnergy(
   const n = Array.from({ length: config.radialBasis }, (_, k) => ((k + 1) * Math.PI) / rc);
   const rbf = b.div(b.sin(b.mul(rCol, b.constant(n, [n.length], dtype))), rCol);
   const fcCol = b.reshape(fc, ['atoms', 'neighbors', 1]);
-  const unitCol = b.reshape(unit, ['atoms', 'neighbors', 3, 1]);
-
+  // Unit-vector components [atoms, neighbors, 1], one per Cartesian axis.
+  const unitAxes = [0, 1, 2].map((c) => b.slice(unit, 2, c, c + 1));
   let s = b.gather(param('embedding', [S, F]), species);
-  let v: NodeId | undefined;
+  // Vector features are kept as three [atoms, F] tensors, one per Cartesian axis: every
+  // op then works on contiguous tensors of one shape (ONNX Runtime is several times slower
+  // on [.., 3, F] × [.., 1, F] broadcasts), and the weights still mix channels only.
+  let v: NodeId[] | undefined;
   const split3 = (x: NodeId, axis: number) =>
     [0, 1, 2].map((k) => b.slice(x, axis, k * F, (k + 1) * F));
+  // Filter input [rbf·fc, fc]: one matmul with the bias as the last weight row gives the
+  // cut-off filter fc·(rbf·W + b) without edge-sized bias and cutoff products.
+  const filterInput = b.concat([b.mul(rbf, fcCol), fcCol], 2);
 
   for (let l = 0; l < config.interactions; l++) {
-    // Message block.
+    // Message block. The three channels (Δs, vector gate, direction weight) are computed
+    // separately so no edge-sized tensor is ever sliced (a slice's gradient is a pad).
     const phi = linear(b.silu(linear(s, `message${l}.phi1`, F, F)), `message${l}.phi2`, F, 3 * F);
-    const w = b.mul(linear(rbf, `message${l}.filter`, config.radialBasis, 3 * F), fcCol);
-    const x = b.mul(b.neighborGather(phi, nbr, rev), w);
-    const [xs, xvv, xvs] = split3(x, 2);
-    s = b.add(s, b.reduceSum(xs, [1]));
-    let dv = b.mul(b.reshape(xvs, ['atoms', 'neighbors', 1, F]), unitCol);
-    if (v !== undefined) {
-      const vj = b.neighborGather(v, nbr, rev);
-      dv = b.add(dv, b.mul(vj, b.reshape(xvv, ['atoms', 'neighbors', 1, F])));
-    }
-    const dvSum = b.reduceSum(dv, [1]);
-    v = v === undefined ? dvSum : b.add(v, dvSum);
+    const filter = split3(param(`message${l}.filter`, [config.radialBasis + 1, 3 * F]), 1);
+    const [xs, xvv, xvs] = split3(phi, 1).map((part, k) =>
+      b.mul(b.neighborGather(part, nbr, rev), b.matmul(filterInput, filter[k]!)),
+    );
+    s = b.add(s, b.reduceSum(xs!, [1]));
+    const previous = v;
+    v = unitAxes.map((u, c) => {
+      let dv = b.mul(xvs!, u);
+      if (previous !== undefined) {
+        dv = b.add(dv, b.mul(b.neighborGather(previous[c]!, nbr, rev), xvv!));
+      }
+      const sum = b.reduceSum(dv, [1]);
+      return previous === undefined ? sum : b.add(previous[c]!, sum);
+    });
 
     // Update block.
-    const uv = b.matmul(v, param(`update${l}.U`, [F, F]));
-    const vv = b.matmul(v, param(`update${l}.V`, [F, F]));
-    const norm = b.sqrt(b.add(b.reduceSum(b.square(vv), [1]), { scalar: 1e-8 }));
+    const wU = param(`update${l}.U`, [F, F]);
+    const wV = param(`update${l}.V`, [F, F]);
+    const uv = v.map((vc) => b.matmul(vc, wU));
+    const vv = v.map((vc) => b.matmul(vc, wV));
+    const sumAxes = (t: NodeId[]) => b.add(b.add(t[0]!, t[1]!), t[2]!);
+    const norm = b.sqrt(b.add(sumAxes(vv.map((x) => b.square(x))), { scalar: 1e-8 }));
     const a = linear(
       b.silu(linear(b.concat([s, norm], 1), `update${l}.mlp1`, 2 * F, F)),
       `update${l}.mlp2`,
@@ -118,8 +131,9 @@ export function buildPainnEnergy(
       3 * F,
     );
     const [avv, asv, ass] = split3(a, 1);
-    v = b.add(v, b.mul(uv, b.reshape(avv, ['atoms', 1, F])));
-    s = b.add(s, b.add(b.mul(b.reduceSum(b.mul(uv, vv), [1]), asv), ass));
+    v = v.map((vc, c) => b.add(vc, b.mul(uv[c]!, avv!)));
+    const inner = sumAxes(uv.map((x, c) => b.mul(x, vv[c]!)));
+    s = b.add(s, b.add(b.mul(inner, asv!), ass!));
   }
 
   // Readout and normalisation.
