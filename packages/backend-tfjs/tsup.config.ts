@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Optional peers, imported dynamically only when installed: never bundled.
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 });

@@ -1,1 +1,31 @@
-export {};
+export {
+  describeAttempt,
+  type TfjsBackendAttempt,
+  type TfjsBackendOutcome,
+} from './backend-attempt.js';
+export {
+  isTfjsBackendName,
+  TFJS_BACKEND_ORDER,
+  TFJS_BACKENDS,
+  type TfjsBackendCandidate,
+  type TfjsBackendName,
+  type TfjsBackendRequest,
+} from './backend-names.js';
+export { type BackendTraits, backendTraits } from './backend-traits.js';
+export { TfjsBackendUnavailableError } from './backend-unavailable-error.js';
+export { TfjsCompileError } from './compile-error.js';
+export {
+  defaultTfjsBackendLoader,
+  type LoadTfjsBackendOptions,
+  nodePackageIo,
+  type OptionalPackageIo,
+  TfjsBackendLoader,
+} from './load-backend.js';
+export {
+  type SelectTfjsBackendOptions,
+  selectTfjsBackend,
+  type TfjsBackendSelection,
+} from './select-backend.js';
+export { TfjsBackend, type TfjsBackendOptions } from './tfjs-backend.js';
+export { TfjsSession } from './tfjs-session.js';
+export { defaultWasmDirectory } from './wasm-paths.js';
