@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { grad } from './grad.js';
 import { GraphBuildError } from './graph-build-error.js';
 import { GraphBuilder } from './graph-builder.js';
+import { GRAPH_OPS, inferOp } from './infer.js';
 
 /** Acceptance 6: errors at build time, naming the op and the shapes involved. */
 describe('build-time errors', () => {
@@ -66,5 +67,20 @@ describe('build-time errors', () => {
     b.output('y', b.sumAll(b.gather(x, i)));
     fails(() => grad(b.build(), 'nope', [x]), 'grad', 'nope');
     fails(() => grad(b.build(), 'y', [i]), 'grad', 'not float');
+  });
+});
+
+describe('op list', () => {
+  it('GRAPH_OPS names every op inference accepts, and inference rejects others', () => {
+    for (const op of GRAPH_OPS) {
+      let message = '';
+      try {
+        inferOp(op, [], {});
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message, op).not.toMatch(/unsupported op/);
+    }
+    expect(() => inferOp('conv2d', [], {})).toThrow(/unsupported op/);
   });
 });

@@ -15,9 +15,12 @@ export { GraphBuilder, type Operand } from './graph-builder.js';
 export {
   BINARY_FLOAT_OPS,
   COMPARISON_OPS,
+  GRAPH_OPS,
   type Inferred,
   inferOp,
+  LEAF_OPS,
   type OperandInfo,
+  STRUCTURAL_OPS,
   UNARY_FLOAT_OPS,
 } from './infer.js';
 export {

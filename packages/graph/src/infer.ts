@@ -25,6 +25,37 @@ export const BINARY_FLOAT_OPS = ['add', 'sub', 'mul', 'div', 'pow'] as const;
 /** Comparisons: broadcasting, equal operand dtypes, `bool` output, no gradient. */
 export const COMPARISON_OPS = ['less', 'lessEqual', 'greater', 'greaterEqual', 'equal'] as const;
 
+/** Ops with their own inference rule beyond the elementwise families. */
+export const STRUCTURAL_OPS = [
+  'where',
+  'cast',
+  'dimSize',
+  'matmul',
+  'transpose',
+  'reduceSum',
+  'gather',
+  'scatterAdd',
+  'reshape',
+  'broadcastTo',
+  'concat',
+  'slice',
+  'pad',
+  'neighborGather',
+  'neighborSum',
+] as const;
+
+/** Leaf ops: `input`, `param`, `constant`. */
+export const LEAF_OPS = ['input', 'param', 'constant'] as const;
+
+/** Every op of the IR: what a backend must lower to run any graph. */
+export const GRAPH_OPS: readonly string[] = [
+  ...LEAF_OPS,
+  ...UNARY_FLOAT_OPS,
+  ...BINARY_FLOAT_OPS,
+  ...COMPARISON_OPS,
+  ...STRUCTURAL_OPS,
+];
+
 const UNARY = new Set<string>(UNARY_FLOAT_OPS);
 const BINARY = new Set<string>(BINARY_FLOAT_OPS);
 const COMPARE = new Set<string>(COMPARISON_OPS);
@@ -210,7 +241,7 @@ export function inferOp(
       if (typeof size !== 'number' && typeof size !== 'string') fail('size must be a dim');
       return {
         dtype: operands[0].dtype,
-        shape: [...s.slice(0, axis), size, ...s.slice(axis + ir)],
+        shape: [...s.slice(0, axis), canonicalDim(size), ...s.slice(axis + ir)],
       };
     }
     case 'reshape': {
