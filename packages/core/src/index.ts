@@ -13,6 +13,7 @@ export * from './io/extxyz-frame.js';
 export * from './io/extxyz-properties.js';
 export * from './io/extxyz-read.js';
 export * from './io/extxyz-write.js';
+export * from './io/write-file-atomic.js';
 export * from './linear-fit.js';
 export * from './model/model.js';
 export * from './model/model-calculator.js';

@@ -9,3 +9,17 @@ export {
   painnForceGraph,
   painnTrainingGraph,
 } from './painn-graphs.js';
+export { CheckpointError } from './checkpoint-error.js';
+export { checkpointParameters, createCheckpoint, parameterCount } from './checkpoint-parameters.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  loadCheckpoint,
+  type Normalisation,
+  parseCheckpoint,
+  saveCheckpoint,
+  serializeCheckpoint,
+  type StudentCheckpoint,
+  type WeightTensor,
+} from './student-checkpoint.js';
+export { fitNormalisation, type LabelledComposition } from './fit-normalisation.js';
