@@ -32,7 +32,9 @@ export function fitNormalisation(
     for (let i = 0; i < d.numbers.length; i++) {
       const e = index.get(d.numbers[i]!);
       if (e === undefined) {
-        throw new InvalidInputError(`structure ${k}: element Z=${d.numbers[i]} is not in the species list`);
+        throw new InvalidInputError(
+          `structure ${k}: element Z=${d.numbers[i]} is not in the species list`,
+        );
       }
       c[e]! += 1;
     }

@@ -18,12 +18,26 @@ export function painnEnergyGraph(config: PainnConfig, dtype: DType = 'float32'):
   return { graph: b.build(), trainable: m.trainable };
 }
 
+/** Options of {@link painnForceGraph}. */
+export interface ForceGraphOptions {
+  /**
+   * Add an input `cell` [structures, 3, 3] (rows, Å) and an output `stress`
+   * [structures, 3, 3] = virial / cell volume, eV/Å³ (ASE's sign; meaningful for periodic
+   * structures only). For standalone ONNX files; in process the calculator divides itself.
+   */
+  stress?: boolean;
+}
+
 /**
  * The force graph: `energy` [structures], `energies` [atoms], `forces` = −∂E/∂positions
  * [atoms, 3] eV/Å and `virial` = ∂E/∂strain [structures, 3, 3] eV (stress = virial / cell
  * volume, ASE sign convention), from one reverse-mode pass over the energy graph.
  */
-export function painnForceGraph(config: PainnConfig, dtype: DType = 'float32'): PainnGraph {
+export function painnForceGraph(
+  config: PainnConfig,
+  dtype: DType = 'float32',
+  options: ForceGraphOptions = {},
+): PainnGraph {
   const b = new GraphBuilder();
   const m = buildPainnEnergy(b, config, dtype);
   b.output('energy', m.energy);
@@ -32,6 +46,24 @@ export function painnForceGraph(config: PainnConfig, dtype: DType = 'float32'): 
   const g = grad(b.build(), 'total', [m.positions, m.strain], { names: ['dE/dx', 'virial'] });
   const b2 = GraphBuilder.from(g);
   b2.output('forces', b2.neg(g.outputs['dE/dx']!));
+  if (options.stress) {
+    const cell = b2.input('cell', dtype, ['structures', 3, 3]);
+    const row = (k: number) => b2.reshape(b2.slice(cell, 1, k, k + 1), ['structures', 3]);
+    const [a, bb, c] = [row(0), row(1), row(2)];
+    const comp = (x: number, k: number) => b2.slice(x, 1, k, k + 1);
+    // Volume |a · (b × c)| per structure, [structures, 1].
+    const cross = [
+      b2.sub(b2.mul(comp(bb, 1), comp(c, 2)), b2.mul(comp(bb, 2), comp(c, 1))),
+      b2.sub(b2.mul(comp(bb, 2), comp(c, 0)), b2.mul(comp(bb, 0), comp(c, 2))),
+      b2.sub(b2.mul(comp(bb, 0), comp(c, 1)), b2.mul(comp(bb, 1), comp(c, 0))),
+    ];
+    const det = b2.add(
+      b2.add(b2.mul(comp(a, 0), cross[0]!), b2.mul(comp(a, 1), cross[1]!)),
+      b2.mul(comp(a, 2), cross[2]!),
+    );
+    const volume = b2.reshape(b2.sqrt(b2.square(det)), ['structures', 1, 1]);
+    b2.output('stress', b2.div(g.outputs.virial!, volume));
+  }
   const out = b2.build();
   const { total: _t, 'dE/dx': _d, ...outputs } = out.outputs;
   return { graph: prune({ nodes: out.nodes, outputs }), trainable: m.trainable };

@@ -119,7 +119,9 @@ export function parseCheckpoint(text: string, where = 'checkpoint'): StudentChec
     !config.species.every((z) => Number.isInteger(z) && z > 0 && z < 119) ||
     !(['features', 'interactions', 'radialBasis', 'cutoff'] as const).every(positive)
   ) {
-    throw new CheckpointError(`${where}: config is incomplete or invalid: ${JSON.stringify(config)}`);
+    throw new CheckpointError(
+      `${where}: config is incomplete or invalid: ${JSON.stringify(config)}`,
+    );
   }
   const norm = raw.normalisation as Normalisation;
   if (
@@ -142,7 +144,10 @@ export function parseCheckpoint(text: string, where = 'checkpoint'): StudentChec
     formatVersion: version,
     architecture: 'painn',
     config: { ...config, species: [...config.species] },
-    normalisation: { referenceEnergies: [...norm.referenceEnergies], energyScale: norm.energyScale },
+    normalisation: {
+      referenceEnergies: [...norm.referenceEnergies],
+      energyScale: norm.energyScale,
+    },
     weights,
     training: (raw.training as Record<string, unknown>) ?? {},
   };
