@@ -17,6 +17,7 @@ export {
   type PainnGraph,
   painnEnergyGraph,
   painnForceGraph,
+  painnParameterCount,
   painnTrainingGraph,
 } from './painn-graphs.js';
 export { StudentCalculator, type StudentCalculatorOptions } from './student-calculator.js';

@@ -111,3 +111,16 @@ export function painnTrainingGraph(
   for (const n of trainable) outputs[`grad:${n}`] = g.outputs[`grad:${n}`]!;
   return { graph: prune({ nodes: g.nodes, outputs }), trainable };
 }
+
+/** Number of trainable weights of a PaiNN (normalisation excluded). */
+export function painnParameterCount(config: PainnConfig): number {
+  const { graph, trainable } = painnEnergyGraph(config);
+  const names = new Set(trainable);
+  let n = 0;
+  for (const node of graph.nodes) {
+    if (node.op === 'param' && names.has(node.attrs.name as string)) {
+      n += (node.shape as number[]).reduce((p, d) => p * d, 1);
+    }
+  }
+  return n;
+}

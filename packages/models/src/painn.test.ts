@@ -180,3 +180,23 @@ describe('PaiNN graph (float64)', () => {
     expect(f.nodes.some((n) => n.op === 'neighborSum')).toBe(true);
   });
 });
+
+describe('parameter counts', () => {
+  it('match the closed form for the three presets', async () => {
+    const { PAINN_PRESETS } = await import('./painn-config.js');
+    const { painnParameterCount } = await import('./painn-graphs.js');
+    const closedForm = (S: number, F: number, I: number, R: number) => {
+      const half = Math.floor(F / 2);
+      const message = F * F + F + 3 * F * F + 3 * F + (R + 1) * 3 * F;
+      const update = 2 * F * F + 2 * F * F + F + 3 * F * F + 3 * F;
+      return S * F + I * (message + update) + F * half + half + half + 1;
+    };
+    const counts: Record<string, number> = {};
+    for (const [name, p] of Object.entries(PAINN_PRESETS)) {
+      const n = painnParameterCount({ species: [1, 6, 8], ...p });
+      expect(n).toBe(closedForm(3, p.features, p.interactions, p.radialBasis));
+      counts[name] = n;
+    }
+    expect(counts).toEqual({ original: 576641, tiny: 98433, 'ultra-tiny': 25793 });
+  });
+});
