@@ -144,16 +144,29 @@ describe('PaiNN graph (float64)', () => {
     };
     expect(run([permuted]).energy!.data[0]).toBeCloseTo(e0, 12);
 
-    // A 2×1×1 supercell of the crystal has twice its energy.
+    // A 2×2×2 supercell of the crystal has 8× its energy (periodic images are equivalent).
     const c = crystal.cell as number[];
     const cp = crystal.positions as number[];
-    const doubled: ModelStructure = {
-      numbers: [...(crystal.numbers as number[]), ...(crystal.numbers as number[])],
-      positions: [...cp, ...cp.map((v, k) => v + c[k % 3]!)],
-      cell: [2 * c[0]!, 2 * c[1]!, 2 * c[2]!, ...c.slice(3)],
+    const numbers: number[] = [];
+    const positions: number[] = [];
+    for (let a = 0; a < 2; a++) {
+      for (let b = 0; b < 2; b++) {
+        for (let d = 0; d < 2; d++) {
+          numbers.push(...(crystal.numbers as number[]));
+          cp.forEach((v, k) => {
+            const axis = k % 3;
+            positions.push(v + a * c[axis]! + b * c[3 + axis]! + d * c[6 + axis]!);
+          });
+        }
+      }
+    }
+    const supercell: ModelStructure = {
+      numbers,
+      positions,
+      cell: c.map((v) => 2 * v),
       pbc: crystal.pbc,
     };
-    expect(run([doubled]).energy!.data[0]).toBeCloseTo(2 * run([crystal]).energy!.data[0]!, 10);
+    expect(run([supercell]).energy!.data[0]).toBeCloseTo(8 * run([crystal]).energy!.data[0]!, 9);
   });
 
   it('a batch gives each structure the energy and forces it has alone', () => {
