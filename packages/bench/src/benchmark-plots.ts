@@ -1,9 +1,6 @@
 import { join } from 'node:path';
+import { histogram, lineChart, scalingChart, writeSvg } from '@mlff-distiller/plots';
 import type { BenchmarkResult } from './benchmark-result.js';
-import { histogram } from './plots/histogram.js';
-import { lineChart } from './plots/line-chart.js';
-import { scalingChart } from './plots/scaling-chart.js';
-import { writeSvg } from './plots/write-svg.js';
 
 const MiB = 2 ** 20;
 

@@ -1,3 +1,4 @@
+export * from '@mlff-distiller/plots';
 export * from './baselines.js';
 export * from './benchmark-plots.js';
 export * from './benchmark-result.js';
@@ -9,7 +10,6 @@ export * from './latency-stats.js';
 export * from './leak-detector.js';
 export * from './machine-info.js';
 export * from './memory-sample.js';
-export * from './plots/index.js';
 export * from './result-io.js';
 export * from './run-benchmark.js';
 export * from './settings-record.js';

@@ -304,3 +304,18 @@ describe('xml checker', () => {
     expect(badNumbers('<line x1="NaN" y1="Infinity"/>')).toHaveLength(2);
   });
 });
+
+describe('parityChart', () => {
+  it('draws every point, the diagonal and equal axes', async () => {
+    const { parityChart } = await import('./parity-chart.js');
+    const reference = Array.from({ length: 50 }, (_, i) => Math.sin(i));
+    const predicted = reference.map((v, i) => v + 0.05 * Math.cos(3 * i));
+    const svg = parityChart({ title: 'forces', quantity: 'force (eV/Å)', reference, predicted });
+    expect(svg.match(/<circle/g)?.length).toBe(51); // 50 points and the legend's dot
+    expect(svg).toContain('reference force (eV/Å)');
+    expect(svg).toContain('stroke-dasharray');
+    expect(() => parityChart({ title: 't', quantity: 'q', reference: [1], predicted: [] })).toThrow(
+      /1 reference values but 0 predictions/,
+    );
+  });
+});
