@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   type CalculatorResults,
   InvalidInputError,
@@ -38,7 +40,7 @@ export async function readDataset(path: string): Promise<LabelledStructure[]> {
   return out;
 }
 
-/** Writes labelled structures to an extxyz file atomically (ASE-readable). */
+/** Writes labelled structures to an extxyz file atomically (ASE-readable), creating its directory. */
 export async function writeDataset(
   path: string,
   data: Iterable<LabelledStructure> | AsyncIterable<LabelledStructure>,
@@ -50,5 +52,6 @@ export async function writeDataset(
       yield { atoms: s.atoms, results };
     }
   }
+  await mkdir(dirname(path), { recursive: true });
   await writeExtxyz(path, frames());
 }
