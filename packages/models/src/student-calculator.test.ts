@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TfjsBackend } from '@mlff-distiller/backend-tfjs';
 import { Atoms, fccCrystal, Random } from '@mlff-distiller/core';
 import { describeCalculatorConformance } from '@mlff-distiller/core/testing';
 import { VelocityVerlet } from '@mlff-distiller/md';
@@ -67,7 +68,7 @@ describe('StudentCalculator files', () => {
   const jsonPath = join(dir, 'student.json');
   const onnxPath = join(dir, 'student.onnx');
 
-  it('checkpoint, float32 and ONNX file give the same energy, forces and stress', async () => {
+  it('checkpoint (ONNX Runtime and tfjs) and ONNX file give the same energy, forces and stress', async () => {
     await saveCheckpoint(jsonPath, checkpoint);
     await exportStudentOnnx(checkpoint, onnxPath);
     const atoms = rattled(fccCrystal('Cu', 3.61, 2), 0.05, 9);
@@ -78,6 +79,7 @@ describe('StudentCalculator files', () => {
       await StudentCalculator.fromCheckpoint(checkpoint, { dtype: 'float64' }),
       await StudentCalculator.load(jsonPath),
       await StudentCalculator.load(onnxPath),
+      await StudentCalculator.load(jsonPath, { backend: new TfjsBackend() }),
     ]) {
       results.push({
         e: await calc.getPotentialEnergy(atoms),
