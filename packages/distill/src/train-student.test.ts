@@ -95,4 +95,27 @@ describe('trainStudent', () => {
       a.history.map((h) => h.validationForceMae),
     );
   }, 120_000);
+
+  it('stops early when the validation error no longer improves', async () => {
+    const data = await argonDataset(6, 3);
+    const lines: string[] = [];
+    const progress = {
+      write: (line: string) => lines.push(line),
+    } as unknown as NodeJS.WritableStream;
+    const result = await trainStudent({
+      config,
+      train: data.slice(0, 4),
+      validation: data.slice(4),
+      outDir: tmp(),
+      epochs: 10,
+      batchSize: 2,
+      lr: 0, // nothing changes: the second epoch is no better than the first
+      warmupSteps: 0,
+      patience: 1,
+      progress,
+    });
+    expect(result.history).toHaveLength(2);
+    expect(lines.join('')).toMatch(/early stop: no better validation force MAE for 1 epochs/);
+    expect(lines.join('')).toMatch(/epoch 1\/10: loss .* validation force MAE .* meV\/Å/);
+  });
 });
