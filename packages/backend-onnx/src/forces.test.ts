@@ -15,9 +15,9 @@ import {
   type HostTensor,
   type NodeId,
 } from '@mlff-distiller/graph';
+import { randomNeighborMatrix } from '@mlff-distiller/graph/testing';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { neighborMatrix } from './__fixtures__/neighbor-matrix.js';
 import { expectClose, oracle, rng, scaleOf } from './__fixtures__/random.js';
 import { compileToOnnx } from './compile-to-onnx.js';
 import { OnnxBackend } from './onnx-backend.js';
@@ -105,7 +105,10 @@ function pairFeeds(n: number, seed: number, dt: FloatType): Record<string, HostT
 }
 
 function neighborFeeds(n: number, k: number, seed: number, dt: FloatType) {
-  const { nbr, rev, mask } = neighborMatrix(rng(seed + 1), n, k, n * 2);
+  const m = randomNeighborMatrix(rng(seed + 1), n, k, n * 2, { selfPairs: false });
+  const nbr = Int32Array.from(m.neighbors.data);
+  const rev = Int32Array.from(m.reverse.data);
+  const mask = Uint8Array.from(rev, (q, slot) => (q === slot ? 0 : 1)); // padding is its own reverse
   return {
     positions: positions(n, seed, dt),
     nbr: { shape: [n, k], data: nbr },

@@ -2,8 +2,10 @@ import {
   BINARY_FLOAT_OPS,
   COMPARISON_OPS,
   type Dim,
+  GRAPH_OPS,
   type Graph,
   type GraphNode,
+  LEAF_OPS,
   type NodeId,
   type Shape,
   sameShape,
@@ -51,27 +53,10 @@ const COMPARE: Readonly<Record<string, string>> = {
   equal: 'Equal',
 };
 
-/** Every IR op {@link lowerNode} handles (leaf ops are handled by the compiler). */
-export const LOWERED_OPS: readonly string[] = [
-  ...UNARY_FLOAT_OPS,
-  ...BINARY_FLOAT_OPS,
-  ...COMPARISON_OPS,
-  'where',
-  'cast',
-  'dimSize',
-  'matmul',
-  'transpose',
-  'reduceSum',
-  'gather',
-  'scatterAdd',
-  'reshape',
-  'broadcastTo',
-  'concat',
-  'slice',
-  'pad',
-  'neighborGather',
-  'neighborSum',
-];
+/** Every IR op {@link lowerNode} handles: all of the IR but the leaves (the compiler's). */
+export const LOWERED_OPS: readonly string[] = GRAPH_OPS.filter(
+  (op) => !(LEAF_OPS as readonly string[]).includes(op),
+);
 
 const normAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);

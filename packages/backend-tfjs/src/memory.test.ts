@@ -3,9 +3,9 @@
  * failed ones), and dispose() releases the session's own constants and parameters.
  */
 import { GraphBuilder, grad } from '@mlff-distiller/graph';
+import { randomNeighborMatrix } from '@mlff-distiller/graph/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { randomNeighborMatrix } from './__fixtures__/neighbor-matrix.js';
 import { backendFor, hostFeeds, randomTensor, rng, TEST_BACKENDS } from './__fixtures__/oracle.js';
 
 describe.each(TEST_BACKENDS)('memory on tfjs %s', (backend) => {

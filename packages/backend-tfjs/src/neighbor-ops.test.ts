@@ -4,8 +4,8 @@
  * neighborSum against the scatterAdd it replaces.
  */
 import { GraphBuilder } from '@mlff-distiller/graph';
+import { randomNeighborMatrix } from '@mlff-distiller/graph/testing';
 import { describe, expect, it } from 'vitest';
-import { randomNeighborMatrix } from './__fixtures__/neighbor-matrix.js';
 import {
   backendFor,
   checkBuilt,

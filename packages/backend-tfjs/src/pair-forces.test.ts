@@ -5,8 +5,8 @@
  * differentiated twice w.r.t. parameters through sigmoid, tanh and exp.
  */
 import { type Graph, GraphBuilder, grad, type NodeId, type Tensor } from '@mlff-distiller/graph';
+import { randomNeighborMatrix } from '@mlff-distiller/graph/testing';
 import { describe, expect, it } from 'vitest';
-import { randomNeighborMatrix } from './__fixtures__/neighbor-matrix.js';
 import { checkAgainstOracle, randomTensor, rng, TEST_BACKENDS } from './__fixtures__/oracle.js';
 
 /**

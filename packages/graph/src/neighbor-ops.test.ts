@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkGradients, randomTensor, rng } from './__fixtures__/check-grad.js';
-import { randomNeighborMatrix } from './__fixtures__/neighbor-matrix.js';
 import { evaluate } from './evaluate.js';
 import { GraphBuilder } from './graph-builder.js';
+import { randomNeighborMatrix } from './testing/neighbor-matrix.js';
 
 describe('neighbor ops', () => {
   const r = rng(7);

@@ -10,17 +10,7 @@ import {
 import { expect } from 'vitest';
 import { onnxSignature } from '../compile-to-onnx.js';
 
-/** Deterministic PRNG (mulberry32) returning uniform numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '@mlff-distiller/graph/testing';
 
 /** How to fill the random feeds of a graph's inputs. */
 export interface FeedRecipe {

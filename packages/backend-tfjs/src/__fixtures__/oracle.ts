@@ -7,6 +7,9 @@ import {
   isFloat,
   type Tensor,
 } from '@mlff-distiller/graph';
+
+export { randomTensor, rng } from '@mlff-distiller/graph/testing';
+
 import { expect } from 'vitest';
 import type { TfjsBackendName } from '../backend-names.js';
 import { TfjsBackend } from '../tfjs-backend.js';
@@ -40,27 +43,7 @@ export function backendFor(config: TestBackend): TfjsBackend {
   return b;
 }
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const count = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
-
-/** Uniform values in [lo, hi). */
-export function randomTensor(rand: () => number, shape: number[], lo = -1, hi = 1): Tensor {
-  return {
-    shape,
-    data: Float64Array.from({ length: count(shape) }, () => lo + (hi - lo) * rand()),
-  };
-}
 
 /** Integers 0 … n−1 (indices, or small integer-valued floats for exact comparisons). */
 export function integerTensor(rand: () => number, shape: number[], n: number): Tensor {

@@ -3,24 +3,9 @@ import { evaluate, type Tensor } from '../evaluate.js';
 import { grad } from '../grad.js';
 import { GraphBuilder } from '../graph-builder.js';
 import type { Graph, NodeId } from '../ir.js';
+import { randomTensor, rng } from '../testing/random.js';
 
-/** Deterministic PRNG (mulberry32) returning uniform numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A tensor of the given shape with values uniform in [lo, hi). */
-export function randomTensor(rand: () => number, shape: number[], lo = -1, hi = 1): Tensor {
-  const n = shape.reduce((p, d) => p * d, 1);
-  return { shape, data: Float64Array.from({ length: n }, () => lo + (hi - lo) * rand()) };
-}
+export { randomTensor, rng } from '../testing/random.js';
 
 /**
  * Central finite-difference gradient of scalar output `out` of `graph` with respect to

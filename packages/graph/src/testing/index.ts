@@ -1,0 +1,2 @@
+export { randomNeighborMatrix } from './neighbor-matrix.js';
+export { randomTensor, rng } from './random.js';
