@@ -27,11 +27,26 @@ export const CALCULATORS: Record<string, CalculatorRecipe> = {
   },
 };
 
-/** Builds a calculator by name with parameter overrides; unknown names and parameters are usage errors. */
+/** A `--calculator` value naming a trained student: a checkpoint (.json) or an exported model (.onnx). */
+export const STUDENT_FILE = /\.(json|onnx)$/i;
+
+/**
+ * Builds a calculator by name with parameter overrides, or loads a trained student when the
+ * name is a `.json` checkpoint or `.onnx` file (ONNX Runtime, CPU). Unknown names and
+ * parameters are usage errors; a bad student file is reported by the loader in one line.
+ */
 export async function createCalculator(
   name: string,
   overrides: Record<string, number>,
 ): Promise<Calculator> {
+  if (STUDENT_FILE.test(name)) {
+    if (Object.keys(overrides).length > 0) {
+      throw new UsageError(`a student model (${name}) takes no --param`);
+    }
+    // Loaded on demand: onnxruntime starts only when a student is used.
+    const { StudentCalculator } = await import('@mlff-distiller/models');
+    return StudentCalculator.load(name);
+  }
   const registry = createBackendRegistry<CalculatorRecipe>('calculator');
   for (const [n, recipe] of Object.entries(CALCULATORS)) registry.register(n, () => recipe);
   if (!registry.has(name)) {

@@ -5,6 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readExtxyz } from '@mlff-distiller/core';
 import { runAsePython } from '@mlff-distiller/core/testing';
+import {
+  createCheckpoint,
+  initPainnParameters,
+  type PainnConfig,
+  painnForceGraph,
+  serializeCheckpoint,
+} from '@mlff-distiller/models';
 import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +34,19 @@ function mlffd(args: string[]) {
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'mlffd-cli-'));
+}
+
+/** A small student with random weights for `species`, as checkpoint JSON text. */
+function studentCheckpoint(species: number[]): string {
+  const config: PainnConfig = { species, features: 8, interactions: 1, radialBasis: 4, cutoff: 5 };
+  const { graph } = painnForceGraph(config);
+  const weights = initPainnParameters(graph, 1);
+  return serializeCheckpoint(
+    createCheckpoint(config, graph, weights, {
+      referenceEnergies: species.map(() => 0),
+      energyScale: 0.01,
+    }),
+  );
 }
 
 describe('mlffd md', () => {
@@ -115,6 +135,29 @@ print(json.dumps([[len(a), a.get_potential_energy(), a.get_forces()[0].tolist(),
     ]);
     expect(r2.code, r2.stderr).toBe(0);
     expect(r2.stderr).toMatch(/Maxwell-Boltzmann at 30 K/);
+  });
+
+  it('runs MD with a trained student given as a checkpoint file', () => {
+    const dir = tmp();
+    const student = join(dir, 'argon-student.json');
+    writeFileSync(student, studentCheckpoint([18]));
+    const log = join(dir, 'md.log');
+    const r = mlffd([
+      'md',
+      example,
+      '--calculator',
+      student,
+      '--steps',
+      '5',
+      '--dt',
+      '1',
+      '--log',
+      log,
+      '--log-interval',
+      '1',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(7); // header + steps 0..5
   });
 
   describe('bad input: one clear line, non-zero exit, no stack trace', () => {
@@ -285,6 +328,34 @@ print(json.dumps([[len(a), a.get_potential_energy(), a.get_forces()[0].tolist(),
         message: /no parameter "gamma"/,
       },
       { name: 'unknown command', args: () => ['dance'], message: /unknown command "dance"/ },
+      {
+        name: 'corrupt student checkpoint',
+        args: () => [
+          'md',
+          example,
+          '--calculator',
+          write('student.json', '{"format": "mlff-'),
+          '--steps',
+          '1',
+          '--dt',
+          '1',
+        ],
+        message: /student\.json is not a readable student checkpoint \(corrupt or truncated JSON/,
+      },
+      {
+        name: 'student that never saw the element',
+        args: () => [
+          'md',
+          example,
+          '--calculator',
+          write('hco.json', studentCheckpoint([1, 6, 8])),
+          '--steps',
+          '1',
+          '--dt',
+          '1',
+        ],
+        message: /was not trained on atomic number 18 \(atom 0\)/,
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {

@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Atoms, type Calculator, InvalidInputError } from '@mlff-distiller/core';
+import {
+  type Atoms,
+  type Calculator,
+  InvalidInputError,
+  ModelCalculator,
+} from '@mlff-distiller/core';
 import {
   Bussi,
   EnergyRecorder,
@@ -33,6 +38,7 @@ Options:
   --calculator NAME        ${Object.entries(CALCULATORS)
     .map(([n, c]) => `${n}: ${c.description}`)
     .join('\n                           ')}
+                           FILE.json | FILE.onnx: a trained student (checkpoint or ONNX export)
   --param key=value        calculator parameter (repeatable), e.g. --param rc=10
   --ensemble nve|nvt|npt   default nve
   --steps N                number of steps (required)
@@ -215,6 +221,7 @@ export async function mdCommand(argv: string[]): Promise<number> {
   }
   const atoms = await loadStructure(o.file, o.frame);
   const calc = await createCalculator(o.calculator, o.params);
+  if (calc instanceof ModelCalculator) calc.checkElements(atoms);
   const hadVelocities = atoms.velocities?.some((v) => v !== 0) ?? false;
   if (!hadVelocities && o.temperature !== undefined && o.temperature > 0) {
     maxwellBoltzmann(atoms, o.temperature, { seed: o.seed });

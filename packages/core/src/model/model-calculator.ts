@@ -38,19 +38,27 @@ export class ModelCalculator extends BaseCalculator {
     });
   }
 
+  /**
+   * Throws an {@link InvalidInputError} naming the first atom whose element the model does
+   * not know (models without a species list take any). Called before every calculation;
+   * call it before starting a long job to fail before its first step.
+   */
+  checkElements(atoms: Atoms): void {
+    if (!this.model.species) return;
+    for (let a = 0; a < atoms.length; a++) {
+      if (!this.model.species.includes(atoms.numbers[a]!)) {
+        throw new InvalidInputError(
+          `${this.name} was not trained on atomic number ${atoms.numbers[a]} (atom ${a})`,
+        );
+      }
+    }
+  }
+
   protected async doCalculate(
     atoms: Atoms,
     properties: readonly PropertyName[],
   ): Promise<CalculatorResults> {
-    if (this.model.species) {
-      for (let a = 0; a < atoms.length; a++) {
-        if (!this.model.species.includes(atoms.numbers[a]!)) {
-          throw new InvalidInputError(
-            `${this.name} was not trained on atomic number ${atoms.numbers[a]} (atom ${a})`,
-          );
-        }
-      }
-    }
+    this.checkElements(atoms);
     if (properties.includes('stress') && (atoms.getVolume() === 0 || !atoms.pbc.every(Boolean))) {
       throw new PropertyNotImplementedError(
         'stress',
