@@ -4,10 +4,12 @@ import { OnnxTrainingStep } from '@mlff-distiller/backend-onnx';
 import { InvalidInputError, Random } from '@mlff-distiller/core';
 import { type HostTensor, simplify } from '@mlff-distiller/graph';
 import {
+  checkpointParameters,
   createCheckpoint,
   fitNormalisation,
   initPainnParameters,
   type LossWeights,
+  loadCheckpoint,
   type PainnConfig,
   painnTrainingGraph,
   prepareBatch,
@@ -295,23 +297,15 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
       }
       await snapshot();
     }
-    const { loadCheckpoint, checkpointParameters } = await import('@mlff-distiller/models');
     const best = existsSync(join(outDir, 'best.json'))
       ? await loadCheckpoint(join(outDir, 'best.json'))
       : checkpoint(average.values, {});
-    const bestParams = checkpointParameters(best, graph);
-    const validationMetrics = forceFieldMetrics(
-      validation,
-      await predictor.predict(validation, bestParams, { capacity }),
-    );
+    const predictions = await predictor.predict(validation, checkpointParameters(best, graph), {
+      capacity,
+    });
+    const validationMetrics = forceFieldMetrics(validation, predictions);
     if (!stopped) {
-      await writeTrainingReport(
-        outDir,
-        state.history,
-        validation,
-        await predictor.predict(validation, bestParams, { capacity }),
-        validationMetrics,
-      );
+      await writeTrainingReport(outDir, state.history, validation, predictions, validationMetrics);
     }
     return {
       best,
