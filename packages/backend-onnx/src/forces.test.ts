@@ -15,7 +15,7 @@ import {
   type HostTensor,
   type NodeId,
 } from '@mlff-distiller/graph';
-import { randomNeighborMatrix } from '@mlff-distiller/graph/testing';
+import { allPairs, jitteredCluster, randomNeighborMatrix } from '@mlff-distiller/graph/testing';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, oracle, rng, scaleOf } from './__fixtures__/random.js';
@@ -73,30 +73,12 @@ function forcesOf(energy: Graph, pos: NodeId): Graph {
 
 /** Jittered cubic lattice (spacing 1.2 Å) so every distance stays ≳ 0.9 Å. */
 function positions(n: number, seed: number, dt: FloatType): HostTensor {
-  const r = rng(seed);
-  const p: number[] = [];
-  for (let a = 0; a < n; a++) {
-    p.push(
-      (a % 2) * 1.2 + 0.1 * r(),
-      (Math.floor(a / 2) % 2) * 1.2 + 0.1 * r(),
-      Math.floor(a / 4) * 1.2 + 0.1 * r(),
-    );
-  }
-  const data = dt === 'float32' ? Float32Array.from(p) : Float64Array.from(p);
-  return { shape: [n, 3], data };
+  const p = jitteredCluster(n, seed);
+  return { shape: p.shape, data: dt === 'float32' ? Float32Array.from(p.data) : p.data };
 }
 
 function pairFeeds(n: number, seed: number, dt: FloatType): Record<string, HostTensor> {
-  const I: number[] = [];
-  const J: number[] = [];
-  for (let a = 0; a < n; a++) {
-    for (let c = 0; c < n; c++) {
-      if (a !== c) {
-        I.push(a);
-        J.push(c);
-      }
-    }
-  }
+  const { i: I, j: J } = allPairs(n);
   return {
     positions: positions(n, seed, dt),
     i: { shape: [I.length], data: Int32Array.from(I) },

@@ -5,7 +5,7 @@
  * differentiated twice w.r.t. parameters through sigmoid, tanh and exp.
  */
 import { type Graph, GraphBuilder, grad, type NodeId, type Tensor } from '@mlff-distiller/graph';
-import { randomNeighborMatrix } from '@mlff-distiller/graph/testing';
+import { allPairs, jitteredCluster, randomNeighborMatrix } from '@mlff-distiller/graph/testing';
 import { describe, expect, it } from 'vitest';
 import { checkAgainstOracle, randomTensor, rng, TEST_BACKENDS } from './__fixtures__/oracle.js';
 
@@ -18,34 +18,14 @@ import { checkAgainstOracle, randomTensor, rng, TEST_BACKENDS } from './__fixtur
  */
 const FORCE_TOLERANCE = 3e-5;
 
-/** Jittered cubic lattice, spacing 1.2, so every distance stays ≳ 0.9 (as in the graph tests). */
-function cluster(n: number, seed: number): Tensor {
-  const r = rng(seed);
-  const p: number[] = [];
-  for (let a = 0; a < n; a++) {
-    p.push(
-      (a % 2) * 1.2 + 0.1 * r(),
-      (Math.floor(a / 2) % 2) * 1.2 + 0.1 * r(),
-      Math.floor(a / 4) * 1.2 + 0.1 * r(),
-    );
-  }
-  return { shape: [n, 3], data: Float64Array.from(p) };
-}
+/** Jittered cubic lattice, spacing 1.2, so every distance stays ≳ 0.9 (shared with the graph tests). */
+const cluster = jitteredCluster;
 
 function fullPairs(n: number): { i: Tensor; j: Tensor } {
-  const I: number[] = [];
-  const J: number[] = [];
-  for (let a = 0; a < n; a++) {
-    for (let c = 0; c < n; c++) {
-      if (a !== c) {
-        I.push(a);
-        J.push(c);
-      }
-    }
-  }
+  const { i, j } = allPairs(n);
   return {
-    i: { shape: [I.length], data: Float64Array.from(I) },
-    j: { shape: [J.length], data: Float64Array.from(J) },
+    i: { shape: [i.length], data: Float64Array.from(i) },
+    j: { shape: [j.length], data: Float64Array.from(j) },
   };
 }
 

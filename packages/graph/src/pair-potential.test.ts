@@ -4,6 +4,8 @@ import { evaluate, type Tensor } from './evaluate.js';
 import { grad } from './grad.js';
 import { GraphBuilder } from './graph-builder.js';
 import type { NodeId } from './ir.js';
+import { allPairs } from './testing/all-pairs.js';
+import { jitteredCluster } from './testing/jittered-cluster.js';
 
 /**
  * Lennard-Jones energy over a full (both directions) pair list with symbolic dims:
@@ -23,29 +25,11 @@ function ljGraph() {
 }
 
 function cluster(n: number, seed: number): { feeds: Record<string, Tensor>; nPairs: number } {
-  const r = rng(seed);
-  const p: number[] = [];
-  // Jittered cubic lattice with spacing 1.2 so all distances stay ≳ 0.9.
-  for (let a = 0; a < n; a++) {
-    p.push(
-      (a % 2) * 1.2 + 0.1 * r(),
-      (Math.floor(a / 2) % 2) * 1.2 + 0.1 * r(),
-      Math.floor(a / 4) * 1.2 + 0.1 * r(),
-    );
-  }
-  const I: number[] = [];
-  const J: number[] = [];
-  for (let a = 0; a < n; a++) {
-    for (let c = 0; c < n; c++) {
-      if (a !== c) {
-        I.push(a);
-        J.push(c);
-      }
-    }
-  }
+  const positions = jitteredCluster(n, seed);
+  const { i: I, j: J } = allPairs(n);
   return {
     feeds: {
-      positions: { shape: [n, 3], data: Float64Array.from(p) },
+      positions,
       i: { shape: [I.length], data: Float64Array.from(I) },
       j: { shape: [J.length], data: Float64Array.from(J) },
     },
