@@ -1,6 +1,4 @@
 import {
-  BINARY_FLOAT_OPS,
-  COMPARISON_OPS,
   type Dim,
   GRAPH_OPS,
   type Graph,
@@ -9,7 +7,6 @@ import {
   type NodeId,
   type Shape,
   sameShape,
-  UNARY_FLOAT_OPS,
 } from '@mlff-distiller/graph';
 import { DTYPES, ONNX_INT64 } from './dtypes.js';
 import { OnnxCompileError } from './onnx-compile-error.js';
