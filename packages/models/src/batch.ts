@@ -148,6 +148,29 @@ function withinCutoff(batch: StructureBatch, cutoff: number): NeighborList {
 }
 
 /**
+ * Positions with each structure's centroid subtracted (in float64, before any cast): the
+ * model sees only differences, so nothing changes but float32 precision, which then does not
+ * depend on how far the structure sits from the origin.
+ */
+function centred(
+  batch: StructureBatch,
+  Float: Float32ArrayConstructor | Float64ArrayConstructor,
+): Float32Array | Float64Array {
+  const out = new Float(3 * batch.nAtoms);
+  for (let b = 0; b < batch.nStructures; b++) {
+    const start = batch.atomStart[b]!;
+    const end = batch.atomStart[b + 1]!;
+    for (let c = 0; c < 3; c++) {
+      let sum = 0;
+      for (let i = start; i < end; i++) sum += batch.positions[3 * i + c]!;
+      const mean = end > start ? sum / (end - start) : 0;
+      for (let i = start; i < end; i++) out[3 * i + c] = batch.positions[3 * i + c]! - mean;
+    }
+  }
+  return out;
+}
+
+/**
  * The inputs of a model graph (see `PainnEnergyNodes`) for a batch: positions, species
  * indices, structure index, the padded neighbour matrix of the pairs within the cutoff
  * with its reverse slots and mask, Cartesian image shifts, zero strain. Throws an
@@ -189,7 +212,7 @@ export function graphInputs(
   }
   const B = batch.nStructures;
   return {
-    positions: { shape: [n, 3], data: Float.from(batch.positions) },
+    positions: { shape: [n, 3], data: centred(batch, Float) },
     species: { shape: [n], data: species },
     structure: { shape: [n], data: Int32Array.from(batch.structureIndex) },
     neighbors: { shape: [n, cap], data: m.neighbors },
