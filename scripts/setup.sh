@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up MLFF Distiller on a fresh machine: pnpm, the npm packages, a build.
 # With --test it also installs the Debian packages the tests cross-check against
-# (python3-ase), when run as root and they are missing.
+# (python3-ase, xtb, libxtb6), when run as root and they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,14 +12,20 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$PNPM_VERSION"
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  if ! /usr/bin/python3 -c 'import ase' >/dev/null 2>&1; then
+  # Real programs the tests cross-check against: ASE (units, integrators, extxyz, i-PI
+  # peers), the xtb program and libxtb (GFN2-xTB teacher, in process and as a program).
+  missing=()
+  /usr/bin/python3 -c 'import ase' >/dev/null 2>&1 || missing+=(python3-ase)
+  command -v xtb >/dev/null 2>&1 || missing+=(xtb)
+  ldconfig -p 2>/dev/null | grep -q 'libxtb\.so\.6' || missing+=(libxtb6)
+  if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
-      echo "setup: installing python3-ase (Debian) for the ASE cross-checks"
+      echo "setup: installing ${missing[*]} (Debian) for the cross-checks"
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -qq >/dev/null
-      apt-get install -y -qq --no-install-recommends python3-ase >/dev/null
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
-      echo "setup: the tests need Debian's python3-ase; run: sudo apt-get install python3-ase" >&2
+      echo "setup: the tests need Debian's ${missing[*]}; run: sudo apt-get install ${missing[*]}" >&2
       exit 1
     fi
   fi
