@@ -37,3 +37,9 @@ export class UnknownElementError extends MlffdError {
     );
   }
 }
+
+/**
+ * Raised by a {@link CalculatorPool} that cannot take structures at all: no worker is
+ * connected, or every worker left. Jobs stop on it rather than marking structures failed.
+ */
+export class PoolUnavailableError extends MlffdError {}

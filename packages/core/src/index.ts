@@ -2,6 +2,7 @@ export * from './atoms.js';
 export * from './build/crystal.js';
 export * from './calculator/base-calculator.js';
 export * from './calculator/calculator.js';
+export * from './calculator/calculator-pool.js';
 export * from './cell.js';
 export * from './elements.js';
 export * from './errors.js';

@@ -5,6 +5,20 @@ export {
   forceFieldMetrics,
   type Prediction,
 } from './force-field-metrics.js';
+export {
+  LABEL_JOURNAL_FORMAT,
+  LABEL_JOURNAL_VERSION,
+  LabelJournal,
+  type LabelJournalEntry,
+  type LabelJournalHeader,
+} from './labeling/label-journal.js';
+export {
+  type LabelOptions,
+  type LabelProgress,
+  type LabelResult,
+  labelStructures,
+} from './labeling/label-structures.js';
+export { structuresFingerprint } from './labeling/structures-fingerprint.js';
 export type { LabelledStructure } from './labelled-structure.js';
 export {
   type DecayKind,
@@ -13,6 +27,27 @@ export {
   type PlateauState,
   warmupLearningRate,
 } from './learning-rate.js';
+export { deriveSeed } from './sampling/derive-seed.js';
+export {
+  type MdSamplingOptions,
+  type MdTrajectorySample,
+  sampleTrajectory,
+} from './sampling/md-sampling.js';
+export { PoolCalculator } from './sampling/pool-calculator.js';
+export {
+  type RattleOptions,
+  type RattleSample,
+  rattleAndRelax,
+} from './sampling/rattle-and-relax.js';
+export {
+  type SampleOptions,
+  type SampleProgress,
+  type SampleResult,
+  sampleStructures,
+} from './sampling/sample-structures.js';
+export { shortestDistance } from './sampling/shortest-distance.js';
+export { statisticalInefficiency } from './sampling/statistical-inefficiency.js';
+export { type StrainOptions, sampleStrains } from './sampling/strain-sampling.js';
 export { type DatasetSplit, type SplitOptions, splitDataset } from './split-dataset.js';
 export { StudentPredictor } from './student-predictor.js';
 export { type TrainOptions, type TrainResult, trainStudent } from './train-student.js';
