@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readExtxyz } from '@mlff-distiller/core';
@@ -13,28 +11,12 @@ import {
   serializeCheckpoint,
 } from '@mlff-distiller/models';
 import { describe, expect, it } from 'vitest';
+import { mlffd, tmp } from './__fixtures__/run-mlffd.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
 const example = join(root, 'examples/argon-fcc-256.extxyz');
 const cluster = join(root, 'examples/argon-cluster-55.extxyz');
-
-/** Runs the CLI from source in a child process, as a user would run the binary. */
-function mlffd(args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', join(here, 'bin.ts'), ...args],
-    {
-      encoding: 'utf8',
-      cwd: here,
-    },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'mlffd-cli-'));
-}
 
 /** A small student with random weights for `species`, as checkpoint JSON text. */
 function studentCheckpoint(species: number[]): string {

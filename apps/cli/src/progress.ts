@@ -12,11 +12,13 @@ export class ProgressLine {
     private readonly total: number,
     private readonly label: string,
     private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** What is counted ("steps", "structures", "evaluations"). */
+    private readonly unit = 'steps',
   ) {
     this.tty = Boolean(stream.isTTY);
   }
 
-  /** Reports that `done` of `total` steps are finished; `extra` is appended (e.g. "T=300 K"). */
+  /** Reports that `done` of `total` units are finished; `extra` is appended (e.g. "T=300 K"). */
   update(done: number, extra = ''): void {
     const now = performance.now();
     const decile = Math.floor((10 * done) / Math.max(1, this.total));
@@ -32,7 +34,7 @@ export class ProgressLine {
     const rate = done / Math.max(seconds, 1e-9);
     const eta = rate > 0 ? (this.total - done) / rate : Number.POSITIVE_INFINITY;
     const pct = ((100 * done) / Math.max(1, this.total)).toFixed(0).padStart(3);
-    const line = `${this.label} ${pct}% ${done}/${this.total} steps  ${rate.toFixed(1)} steps/s  ETA ${formatDuration(eta)}${extra ? `  ${extra}` : ''}`;
+    const line = `${this.label} ${pct}% ${done}/${this.total} ${this.unit}  ${rate.toFixed(1)} ${this.unit}/s  ETA ${formatDuration(eta)}${extra ? `  ${extra}` : ''}`;
     if (this.tty) this.stream.write(`\r\x1b[2K${line}`);
     else this.stream.write(`${line}\n`);
   }
