@@ -27,6 +27,12 @@ export { OnnxBackend } from './onnx-backend.js';
 export { OnnxCompileError } from './onnx-compile-error.js';
 export { OnnxSession } from './onnx-session.js';
 export {
+  loadOnnxTeacher,
+  type OnnxTeacherOptions,
+  readOnnxTeacherSignature,
+  validateTeacherModel,
+} from './onnx-teacher.js';
+export {
   OnnxTrainingStep,
   type OnnxTrainingStepOptions,
   type TrainingStepResult,

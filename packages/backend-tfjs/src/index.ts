@@ -26,6 +26,27 @@ export {
   selectTfjsBackend,
   type TfjsBackendSelection,
 } from './select-backend.js';
+export {
+  readModelJson,
+  resolveModelJsonPath,
+  TfjsModelFileError,
+  tfjsFileHandler,
+} from './teacher/file-io-handler.js';
+export {
+  readTfjsTeacherSignature,
+  type TfjsDim,
+  type TfjsTeacherSignature,
+  type TfjsTensorInfo,
+} from './teacher/teacher-signature.js';
+export {
+  type LoadGraphModel,
+  type OpenTfjsTeacherOptions,
+  openTfjsTeacher,
+  type TfjsGraphModelLike,
+  TfjsTeacher,
+  type TfjsTeacherFeed,
+  type TfjsTeacherOutput,
+} from './teacher/tfjs-teacher.js';
 export { TfjsBackend, type TfjsBackendOptions } from './tfjs-backend.js';
 export { TfjsSession } from './tfjs-session.js';
 export { defaultWasmDirectory } from './wasm-paths.js';

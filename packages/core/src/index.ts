@@ -18,6 +18,8 @@ export * from './io/write-file-atomic.js';
 export * from './linear-fit.js';
 export * from './model/model.js';
 export * from './model/model-calculator.js';
+export * from './model/teacher-calculator.js';
+export * from './model/teacher-contract.js';
 export * from './neighbor/neighbor-list.js';
 export * from './neighbor/neighbor-matrix.js';
 export * from './neighbor/skin-rebuild-rule.js';
