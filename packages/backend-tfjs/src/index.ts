@@ -32,6 +32,7 @@ export {
   TfjsModelFileError,
   tfjsFileHandler,
 } from './teacher/file-io-handler.js';
+export { loadTfjsTeacher, type TfjsTeacherOptions } from './teacher/load-tfjs-teacher.js';
 export {
   readTfjsTeacherSignature,
   type TfjsDim,
@@ -39,6 +40,7 @@ export {
   type TfjsTensorInfo,
 } from './teacher/teacher-signature.js';
 export {
+  defaultLoadGraphModel,
   type LoadGraphModel,
   type OpenTfjsTeacherOptions,
   openTfjsTeacher,

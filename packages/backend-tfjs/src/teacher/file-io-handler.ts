@@ -1,10 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MlffdError } from '@mlff-distiller/core';
 import { io } from '@tensorflow/tfjs-core';
 
-/** Thrown when a tfjs model directory or file cannot be read or parsed. */
-export class TfjsModelFileError extends Error {
+/**
+ * Thrown when a tfjs model directory or file cannot be read or parsed. An `MlffdError`: the
+ * CLI prints it as one line.
+ */
+export class TfjsModelFileError extends MlffdError {
   constructor(
     /** The model.json path. */
     readonly path: string,
@@ -12,7 +16,6 @@ export class TfjsModelFileError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'TfjsModelFileError';
   }
 }
 

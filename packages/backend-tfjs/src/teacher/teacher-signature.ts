@@ -74,6 +74,8 @@ function metadataOf(user: Record<string, unknown> | undefined): Record<string, s
     else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
   };
   for (const [key, value] of Object.entries(user ?? {})) {
+    // tfjs-converter's own entries, not metadata.
+    if (key === 'signature' || key === 'structuredOutputKeys') continue;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value)) put(k, v);
     } else {
@@ -86,15 +88,18 @@ function metadataOf(user: Record<string, unknown> | undefined): Record<string, s
 /**
  * The inputs, outputs and metadata a tfjs graph model's `model.json` declares, for core's
  * `checkTeacherSignature`. Inputs and outputs come from the `signature` (written by
- * `tensorflowjs_converter` from a SavedModel; names are the signature keys); without one,
+ * `tensorflowjs_converter` from a SavedModel; names are the signature keys; a
+ * `userDefinedMetadata.signature` takes precedence, as in tfjs-converter's `GraphModel`,
+ * which feeds and fetches through the same signature); without one,
  * inputs are the `Placeholder` nodes and outputs the nodes no other node consumes (their
  * shapes unknown). TensorFlow types map to `float32`, `float64`, `int32`, `int64`, `bool`.
  */
 export function readTfjsTeacherSignature(
   model: io.ModelJSON | io.ModelArtifacts,
 ): TfjsTeacherSignature {
-  const metadata = metadataOf(model.userDefinedMetadata as Record<string, unknown> | undefined);
-  const signature = model.signature as
+  const user = model.userDefinedMetadata as Record<string, unknown> | undefined;
+  const metadata = metadataOf(user);
+  const signature = (user?.signature ?? model.signature) as
     | { inputs?: Record<string, TensorInfoJson>; outputs?: Record<string, TensorInfoJson> }
     | undefined;
   const fromSignature = (entries: Record<string, TensorInfoJson> | undefined) =>

@@ -1,10 +1,12 @@
 /**
- * tfjs teachers without tfjs-converter (not installed here): a hand-written tfjs graph-model
- * directory (model.json with a GraphDef, a signature and teacher metadata, one weight
- * shard) is read by the file IOHandler and the signature reader; `openTfjsTeacher` runs a
- * stand-in GraphModel that computes the same graph with tfjs-core ops (E = w·Σx²,
- * F = −2w·x), which checks feeding, output order and tensor disposal. The contract check
- * itself (core's checkTeacherSignature) is tested in core.
+ * The pieces of tfjs teachers, with a stand-in for tfjs-converter's GraphModel: a hand-written
+ * tfjs graph-model directory (model.json with a GraphDef, a signature and teacher metadata, one
+ * weight shard split in two) is read by the file IOHandler and the signature reader;
+ * `openTfjsTeacher` runs a stand-in GraphModel that computes the same graph with tfjs-core ops
+ * (E = w·Σx², F = −2w·x), which checks feeding, output order, tensor disposal and the choice
+ * between `execute` and `executeAsync`. A real GraphModel (tfjs-converter's `loadGraphModel`)
+ * runs in load-tfjs-teacher.test.ts; the contract check itself (core's checkTeacherSignature)
+ * is tested in core.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -161,6 +163,55 @@ describe('tfjs graph models as teachers', () => {
       { name: 'Identity', dtype: 'float32', shape: null },
       { name: 'Identity_1', dtype: 'float32', shape: null },
     ]);
+  });
+
+  it('a signature in userDefinedMetadata takes precedence, as in tfjs-converter', () => {
+    const found = readTfjsTeacherSignature({
+      ...MODEL_JSON,
+      userDefinedMetadata: {
+        ...MODEL_JSON.userDefinedMetadata,
+        signature: { inputs: {}, outputs: { energy: MODEL_JSON.signature.outputs.energy } },
+        structuredOutputKeys: ['energy'],
+      },
+    });
+    expect(found.inputs).toEqual([]);
+    expect(found.outputs).toEqual([{ name: 'energy', dtype: 'float32', shape: [] }]);
+    expect(found.metadata).toEqual({
+      'mlffd.teacher': 'v1',
+      'mlffd.forces': 'conservative',
+      'mlffd.cutoff': '5',
+    });
+  });
+
+  it('runs with execute, and with executeAsync once execute refuses a dynamic graph', async () => {
+    const calls: string[] = [];
+    const loadGraphModel: LoadGraphModel = async (handler) => {
+      const model = await fakeLoadGraphModel(handler);
+      return {
+        ...model,
+        execute() {
+          calls.push('execute');
+          throw new Error(
+            "This execution contains the node 'Where', which has the dynamic op 'Where'. " +
+              'Please use model.executeAsync() instead.',
+          );
+        },
+        executeAsync(inputs, outputs) {
+          calls.push('executeAsync');
+          return model.executeAsync(inputs, outputs);
+        },
+      };
+    };
+    const teacher = await openTfjsTeacher(dir, { loadGraphModel, backend: 'cpu' });
+    const feeds = {
+      positions: { dtype: 'float32', shape: [1, 3], data: Float32Array.of(1, 2, 3) },
+    };
+    for (let k = 0; k < 2; k++) {
+      const out = await teacher.run(feeds, ['energy']);
+      expect(out.energy!.data[0]).toBeCloseTo(W * 14, 5);
+    }
+    expect(calls).toEqual(['execute', 'executeAsync', 'executeAsync']);
+    await teacher.dispose();
   });
 
   it('openTfjsTeacher feeds contract inputs and returns the outputs asked for, leaking nothing', async () => {
