@@ -1,8 +1,10 @@
 import { MlffdError } from '@mlff-distiller/core';
 import { UsageError } from './cli-error.js';
 import { benchCommand } from './commands/bench.js';
+import { labelCommand } from './commands/label.js';
 import { mdCommand } from './commands/md.js';
 import { profileCommand } from './commands/profile.js';
+import { sampleCommand } from './commands/sample.js';
 
 const VERSION = '0.1.0';
 
@@ -13,7 +15,9 @@ Usage:
   mlffd profile <file.extxyz | --system lj-fcc:2048> --calculator NAME --steps N [options]
   mlffd bench --calculator NAME[,NAME] --system SPEC --sizes N,N --protocol nve|nvt|npt --steps N [options]
   mlffd bench --compare base.json candidate.json
-  mlffd md --help, mlffd profile --help, mlffd bench --help
+  mlffd sample <starts.extxyz> --teacher SPEC -o samples.extxyz [options]
+  mlffd label <structures.extxyz> --teacher SPEC -o dataset.extxyz [options]
+  mlffd md --help, mlffd profile --help, mlffd bench --help, mlffd sample --help, mlffd label --help
   mlffd --version
 
 Add --verbose to any command for stack traces on errors.`;
@@ -54,9 +58,13 @@ export async function main(argv: string[]): Promise<number> {
         return await profileCommand(rest);
       case 'bench':
         return await benchCommand(rest);
+      case 'sample':
+        return await sampleCommand(rest);
+      case 'label':
+        return await labelCommand(rest);
       default:
         throw new UsageError(
-          `unknown command "${command}"; commands: md, bench, profile (see mlffd --help)`,
+          `unknown command "${command}"; commands: md, bench, profile, sample, label (see mlffd --help)`,
         );
     }
   } catch (error) {

@@ -1,1 +1,16 @@
-export {};
+export * from './bridge.js';
+export * from './deadline.js';
+export * from './ipi-address.js';
+export * from './ipi-calculator.js';
+export * from './ipi-cell.js';
+export * from './ipi-client.js';
+export * from './ipi-connection.js';
+export * from './ipi-headers.js';
+export * from './ipi-messages.js';
+export * from './ipi-protocol-error.js';
+export * from './ipi-server.js';
+export * from './ipi-species.js';
+export * from './ipi-units.js';
+export * from './pseudo-inverse.js';
+export * from './socket-reader.js';
+export * from './virial.js';

@@ -10,13 +10,20 @@ const nodeArgs = ['--conditions=source', '--import', 'tsx', bin];
 
 /** Runs the CLI from source in a child process, as a user would run the binary. */
 export function mlffd(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, [...nodeArgs, ...args], { encoding: 'utf8', cwd: src, env });
+  const r = spawnSync(process.execPath, [...nodeArgs, ...args], {
+    encoding: 'utf8',
+    cwd: src,
+    env,
+  });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Starts the CLI in a child process without waiting for it (to kill it, for example). */
 export function startMlffd(args: string[]): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, ...args], { cwd: src, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: src,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** A new temporary folder. */
