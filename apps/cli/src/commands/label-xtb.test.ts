@@ -48,9 +48,8 @@ describe('mlffd label with GFN2-xTB', () => {
       // extxyz keeps 16 significant digits; both are the same libxtb call.
       expect(frame.results.energy).toBeCloseTo(await xtb.getPotentialEnergy(frame.atoms), 9);
       const forces = await xtb.getForces(frame.atoms);
-      (frame.results.forces as Float64Array).forEach((f, i) =>
-        expect(f).toBeCloseTo(forces[i]!, 9),
-      );
+      const labelled = frame.results.forces as Float64Array;
+      for (let i = 0; i < forces.length; i++) expect(labelled[i]).toBeCloseTo(forces[i]!, 9);
       await xtb.dispose();
     }
   });

@@ -61,7 +61,7 @@ print(json.dumps([[a.get_potential_energy(), a.get_forces().ravel().tolist()] fo
     for (const k of [0, frames.length - 1]) {
       expect(ase[k]![0]).toBeCloseTo(await lj.getPotentialEnergy(frames[k]!), 10);
       const forces = await lj.getForces(frames[k]!);
-      ase[k]![1].forEach((f, i) => expect(f).toBeCloseTo(forces[i]!, 10));
+      for (let i = 0; i < forces.length; i++) expect(ase[k]![1][i]).toBeCloseTo(forces[i]!, 10);
     }
 
     // Run again: everything comes from the journal.
