@@ -1,3 +1,5 @@
+import { symmetricEigen3 } from '@mlff-distiller/core';
+
 /**
  * Moore–Penrose pseudo-inverse of a 3×3 matrix (row-major, 9 numbers), as numpy's
  * `np.linalg.pinv` (which ASE applies to the cell before sending it): the plain inverse for
@@ -37,7 +39,7 @@ export function pseudoInverse3x3(a: ArrayLike<number>): Float64Array {
       m[3 * i + j] = s;
     }
   }
-  const { values, vectors } = symmetricEigen3x3(m);
+  const { values, vectors } = symmetricEigen3(m);
   const largest = Math.max(values[0]!, values[1]!, values[2]!);
   if (!(largest > 0)) return out;
   for (let e = 0; e < 3; e++) {
@@ -50,52 +52,4 @@ export function pseudoInverse3x3(a: ArrayLike<number>): Float64Array {
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) out[3 * i + j] += (v[i]! * av[j]!) / s2;
   }
   return out;
-}
-
-/**
- * Eigenvalues and eigenvectors (the columns of `vectors`, row-major 3×3) of a symmetric
- * 3×3 matrix by cyclic Jacobi rotations.
- */
-function symmetricEigen3x3(matrix: Float64Array): { values: Float64Array; vectors: Float64Array } {
-  const m = Float64Array.from(matrix);
-  const v = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
-  for (let sweep = 0; sweep < 50; sweep++) {
-    const off = m[1]! * m[1]! + m[2]! * m[2]! + m[5]! * m[5]!;
-    const diag = m[0]! * m[0]! + m[4]! * m[4]! + m[8]! * m[8]!;
-    if (off <= 1e-32 * diag || off === 0) break;
-    for (const [p, q] of [
-      [0, 1],
-      [0, 2],
-      [1, 2],
-    ] as const) {
-      const apq = m[3 * p + q]!;
-      if (apq === 0) continue;
-      const app = m[3 * p + p]!;
-      const aqq = m[3 * q + q]!;
-      const theta = (aqq - app) / (2 * apq);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1);
-      const s = t * c;
-      // m ← Jᵀ m J, v ← v J, with J the rotation in the (p, q) plane.
-      for (let k = 0; k < 3; k++) {
-        const mkp = m[3 * k + p]!;
-        const mkq = m[3 * k + q]!;
-        m[3 * k + p] = c * mkp - s * mkq;
-        m[3 * k + q] = s * mkp + c * mkq;
-      }
-      for (let k = 0; k < 3; k++) {
-        const mpk = m[3 * p + k]!;
-        const mqk = m[3 * q + k]!;
-        m[3 * p + k] = c * mpk - s * mqk;
-        m[3 * q + k] = s * mpk + c * mqk;
-      }
-      for (let k = 0; k < 3; k++) {
-        const vkp = v[3 * k + p]!;
-        const vkq = v[3 * k + q]!;
-        v[3 * k + p] = c * vkp - s * vkq;
-        v[3 * k + q] = s * vkp + c * vkq;
-      }
-    }
-  }
-  return { values: Float64Array.of(m[0]!, m[4]!, m[8]!), vectors: v };
 }

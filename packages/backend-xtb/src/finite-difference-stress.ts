@@ -1,12 +1,4 @@
-/** Voigt order (xx, yy, zz, yz, xz, xy) as (row, column) pairs. */
-const VOIGT: readonly (readonly [number, number])[] = [
-  [0, 0],
-  [1, 1],
-  [2, 2],
-  [1, 2],
-  [0, 2],
-  [0, 1],
-];
+import { VOIGT_PAIRS } from '@mlff-distiller/core';
 
 /** `v·(1 + ε)` for every row 3-vector of `v` (length 3k), ε symmetric, into `out`. */
 function deform(v: Float64Array, strain: Float64Array, out: Float64Array): Float64Array {
@@ -43,7 +35,7 @@ export function strainDerivativeByFiniteDifferences(
   const strain = new Float64Array(9);
   const x = new Float64Array(positions.length);
   const c = new Float64Array(9);
-  for (const [a, b] of VOIGT) {
+  for (const [a, b] of VOIGT_PAIRS) {
     const energies: number[] = [];
     for (const sign of [1, -1]) {
       strain.fill(0);

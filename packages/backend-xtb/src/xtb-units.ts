@@ -1,14 +1,4 @@
-import { units } from '@mlff-distiller/core';
-
-/** Voigt order (xx, yy, zz, yz, xz, xy) as (row, column) pairs. */
-const VOIGT: readonly (readonly [number, number])[] = [
-  [0, 0],
-  [1, 1],
-  [2, 2],
-  [1, 2],
-  [0, 2],
-  [0, 1],
-];
+import { units, VOIGT_PAIRS } from '@mlff-distiller/core';
 
 /**
  * Lengths in Å (positions, 3N, or a cell, 9, row-major) to Bohr, xtb's length unit, using
@@ -49,7 +39,7 @@ export function stressFromStrainDerivative(
 ): Float64Array {
   const stress = new Float64Array(6);
   const factor = units.Hartree / volume;
-  VOIGT.forEach(([a, b], k) => {
+  VOIGT_PAIRS.forEach(([a, b], k) => {
     stress[k] = 0.5 * (strainDerivative[3 * a + b]! + strainDerivative[3 * b + a]!) * factor;
   });
   return stress;

@@ -28,5 +28,7 @@ export * from './potentials/lennard-jones.js';
 export * from './potentials/morse.js';
 export * from './random.js';
 export * from './registry/backend-registry.js';
+export * from './symmetric-eigen3.js';
 export * from './trace/tracer.js';
 export * from './units.js';
+export * from './voigt.js';

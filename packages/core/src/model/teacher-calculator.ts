@@ -5,6 +5,7 @@ import { cellRank } from '../cell.js';
 import { InvalidInputError, PropertyNotImplementedError } from '../errors.js';
 import { VerletNeighborList } from '../neighbor/verlet-list.js';
 import { traceBegin, traceEnd } from '../trace/tracer.js';
+import { VOIGT_PAIRS } from '../voigt.js';
 import {
   formatFoundShape,
   TeacherContractError,
@@ -56,16 +57,6 @@ export interface TeacherCalculatorOptions {
   /** Extra entries for `parameters` (backend, file…). */
   parameters?: Readonly<Record<string, unknown>>;
 }
-
-/** Voigt index → (row, column). */
-const VOIGT: readonly (readonly [number, number])[] = [
-  [0, 0],
-  [1, 1],
-  [2, 2],
-  [1, 2],
-  [0, 2],
-  [0, 1],
-];
 
 /**
  * A {@link Calculator} over a teacher model that follows the teacher contract (core's
@@ -290,7 +281,7 @@ export class TeacherCalculator extends BaseCalculator {
       results.stress =
         s.length === 6
           ? Float64Array.from(s)
-          : Float64Array.from(VOIGT, ([a, b]) => 0.5 * (s[3 * a + b]! + s[3 * b + a]!));
+          : Float64Array.from(VOIGT_PAIRS, ([a, b]) => 0.5 * (s[3 * a + b]! + s[3 * b + a]!));
     }
     return results;
   }

@@ -3,6 +3,7 @@ import { Atoms } from '../atoms.js';
 import { ALL_PROPERTIES, type Calculator, type PropertyName } from '../calculator/calculator.js';
 import { cellRank, cellVolume } from '../cell.js';
 import { PropertyNotImplementedError } from '../errors.js';
+import { VOIGT_PAIRS } from '../voigt.js';
 
 /** The checks of {@link describeCalculatorConformance}, by name (for `skip`). */
 export type ConformanceCheck =
@@ -72,16 +73,6 @@ const DEFAULTS: Required<ConformanceTolerance> = {
   finiteDifferenceAtoms: 8,
 };
 
-/** Voigt index → (row, column) of the symmetric 3×3 tensor. */
-const VOIGT: readonly (readonly [number, number])[] = [
-  [0, 0],
-  [1, 1],
-  [2, 2],
-  [1, 2],
-  [0, 2],
-  [0, 1],
-];
-
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let m = 0;
@@ -133,12 +124,12 @@ function applyToVectors(m: Float64Array, v: ArrayLike<number>): Float64Array {
 /** Voigt stress of R·σ·Rᵀ. */
 function rotateStress(r: Float64Array, voigt: ArrayLike<number>): Float64Array {
   const s = new Float64Array(9);
-  VOIGT.forEach(([a, b], k) => {
+  VOIGT_PAIRS.forEach(([a, b], k) => {
     s[3 * a + b] = voigt[k]!;
     s[3 * b + a] = voigt[k]!;
   });
   const out = new Float64Array(6);
-  VOIGT.forEach(([a, b], k) => {
+  VOIGT_PAIRS.forEach(([a, b], k) => {
     let sum = 0;
     for (let c = 0; c < 3; c++)
       for (let d = 0; d < 3; d++) sum += r[3 * a + c]! * s[3 * c + d]! * r[3 * b + d]!;
@@ -437,7 +428,7 @@ export function describeCalculatorConformance(
           const volume = cellVolume(original.cell);
           const d = tol.strainStep;
           for (let k = 0; k < 6; k++) {
-            const [a, b] = VOIGT[k]!;
+            const [a, b] = VOIGT_PAIRS[k]!;
             // ε_ab = ε_ba = δ/2 off the diagonal, so that dE/dδ = V·σ_ab for a symmetric σ.
             const energyAt = async (delta: number) => {
               const deformation = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
