@@ -1,10 +1,4 @@
-import {
-  type Atoms,
-  BaseCalculator,
-  type CalculatorPool,
-  type CalculatorResults,
-  type PropertyName,
-} from '@mlff-distiller/core';
+import { type CalculatorPool, PoolCalculator } from '@mlff-distiller/core';
 import { IPI_PROPERTIES, IpiServer, type IpiServerOptions } from './ipi-server.js';
 
 /** Options of {@link IpiCalculator}. */
@@ -20,42 +14,29 @@ export interface IpiCalculatorOptions {
  * an {@link IpiServer} (or any `CalculatorPool`): MD, benchmarks and the CLI can run with an
  * external teacher (an ASE calculator behind the bundled bridge, LAMMPS, CP2K…) exactly as
  * with a built-in one. Implements energy, free_energy (eV), forces (eV/Å) and stress
- * (eV/Å³, Voigt, for 3-D periodic cells); results are cached with ASE's semantics by
- * `BaseCalculator`.
+ * (eV/Å³, Voigt, for 3-D periodic cells); results are cached with ASE's semantics.
  */
-export class IpiCalculator extends BaseCalculator {
-  readonly name: string;
-  readonly implementedProperties: readonly PropertyName[] = IPI_PROPERTIES;
-  private readonly ownsServer: boolean;
-
+export class IpiCalculator extends PoolCalculator {
   /** @param server where structures are computed: an {@link IpiServer} (listening) or another pool */
-  constructor(
-    readonly server: CalculatorPool,
-    options: IpiCalculatorOptions = {},
-  ) {
-    super();
-    this.name = options.name ?? `ipi:${server.name}`;
-    this.ownsServer = options.ownsServer ?? false;
+  constructor(server: CalculatorPool, options: IpiCalculatorOptions = {}) {
+    super(server, {
+      name: options.name ?? `ipi:${server.name}`,
+      implementedProperties: IPI_PROPERTIES,
+      ownsPool: options.ownsServer ?? false,
+    });
     Object.assign(this.parameters, { server: server.name });
   }
 
-  /** Starts a server of its own (closed by {@link dispose}) and wraps it. */
+  /** The server (or pool) structures go to. */
+  get server(): CalculatorPool {
+    return this.pool;
+  }
+
+  /** Starts a server of its own (closed by `dispose`) and wraps it. */
   static async listen(
     options: IpiServerOptions & Omit<IpiCalculatorOptions, 'ownsServer'> = {},
   ): Promise<IpiCalculator> {
     const server = await IpiServer.listen(options);
     return new IpiCalculator(server, { name: options.name, ownsServer: true });
-  }
-
-  protected doCalculate(
-    atoms: Atoms,
-    properties: readonly PropertyName[],
-  ): Promise<CalculatorResults> {
-    return this.server.compute(atoms, properties);
-  }
-
-  /** Closes the server when this calculator owns it. */
-  async dispose(): Promise<void> {
-    if (this.ownsServer) await this.server.dispose?.();
   }
 }

@@ -3,6 +3,7 @@ export * from './build/crystal.js';
 export * from './calculator/base-calculator.js';
 export * from './calculator/calculator.js';
 export * from './calculator/calculator-pool.js';
+export * from './calculator/pool-calculator.js';
 export * from './cell.js';
 export * from './elements.js';
 export * from './errors.js';

@@ -33,7 +33,6 @@ export {
   type MdTrajectorySample,
   sampleTrajectory,
 } from './sampling/md-sampling.js';
-export { PoolCalculator } from './sampling/pool-calculator.js';
 export {
   type RattleOptions,
   type RattleSample,

@@ -5,6 +5,7 @@ import {
   type Atoms,
   type CalculatorPool,
   InvalidInputError,
+  PoolCalculator,
   readExtxyz,
   writeExtxyz,
   writeFileAtomic,
@@ -13,7 +14,6 @@ import { structuresFingerprint } from '../labeling/structures-fingerprint.js';
 import { runConcurrently } from '../run-concurrently.js';
 import { deriveSeed } from './derive-seed.js';
 import { type MdSamplingOptions, sampleTrajectory } from './md-sampling.js';
-import { PoolCalculator } from './pool-calculator.js';
 import { type RattleOptions, rattleAndRelax } from './rattle-and-relax.js';
 import { type StrainOptions, sampleStrains } from './strain-sampling.js';
 
