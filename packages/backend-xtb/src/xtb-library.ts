@@ -19,15 +19,19 @@ type XtbEnvironmentHandle = Handle<'environment'>;
 /** Where to find libxtb. */
 export interface XtbLibraryOptions {
   /**
-   * A file name or path given to `dlopen`; default: the platform's names, tried in order
+   * A file name or path given to `dlopen`; default: `$MLFFD_LIBXTB`, else the platform's names, tried in order
    * (Linux `libxtb.so.6`, `libxtb.so`; macOS `libxtb.6.dylib`, `libxtb.dylib`; Windows
    * `libxtb-6.dll`, `libxtb.dll`).
    */
   path?: string;
 }
 
-/** The library names tried when no path is given, for this platform. */
+/**
+ * The library names tried when no path is given: `$MLFFD_LIBXTB` when set (a libxtb in a
+ * conda environment or a build tree), else the platform's names.
+ */
 export function defaultXtbLibraryNames(platform: NodeJS.Platform = process.platform): string[] {
+  if (process.env.MLFFD_LIBXTB) return [process.env.MLFFD_LIBXTB];
   if (platform === 'darwin') return ['libxtb.6.dylib', 'libxtb.dylib'];
   if (platform === 'win32') return ['libxtb-6.dll', 'libxtb.dll'];
   return ['libxtb.so.6', 'libxtb.so'];
@@ -246,7 +250,7 @@ export class XtbLibrary {
     }
     throw new XtbUnavailableError(
       'library',
-      `libxtb could not be loaded (tried ${failures.join('; ')}). Install it with "apt-get install libxtb6" (Debian/Ubuntu) or "conda install -c conda-forge xtb", or give its path as the library path option`,
+      `libxtb could not be loaded (tried ${failures.join('; ')}). Install it with "apt-get install libxtb6" (Debian/Ubuntu) or "conda install -c conda-forge xtb", or give its path (the "library.path" option, or MLFFD_LIBXTB=PATH)`,
     );
   }
 

@@ -45,7 +45,7 @@ export class XtbProgramCalculator extends BaseCalculator {
   constructor(options: XtbProgramCalculatorOptions = {}) {
     super();
     this.options = resolveXtbOptions(options);
-    this.program = options.program ?? 'xtb';
+    this.program = options.program ?? (process.env.MLFFD_XTB || 'xtb');
     this.threads = options.threads ?? 1;
     if (!(Number.isInteger(this.threads) && this.threads >= 1)) {
       throw new RangeError(`threads must be an integer ≥ 1, got ${this.threads}`);

@@ -39,10 +39,10 @@ export interface XtbProgramOptions {
 const TAIL_LINES = 25;
 
 /**
- * The path of the `xtb` program, or {@link XtbUnavailableError} saying it is not there and
- * how to install it.
+ * The path of the `xtb` program (default `$MLFFD_XTB`, else `xtb` on PATH), or
+ * {@link XtbUnavailableError} saying it is not there and how to install it.
  */
-export function resolveXtbProgram(program = 'xtb'): string {
+export function resolveXtbProgram(program = process.env.MLFFD_XTB || 'xtb'): string {
   const path = findExecutable(program);
   if (path !== null) return path;
   const where =
@@ -51,7 +51,7 @@ export function resolveXtbProgram(program = 'xtb'): string {
       : `the xtb program "${program}" was not found on PATH`;
   throw new XtbUnavailableError(
     'program',
-    `${where}; install it with "apt-get install xtb" (Debian/Ubuntu) or "conda install -c conda-forge xtb", or give its path as the program option`,
+    `${where}; install it with "apt-get install xtb" (Debian/Ubuntu) or "conda install -c conda-forge xtb", or give its path (the "program" option, or MLFFD_XTB=PATH)`,
   );
 }
 

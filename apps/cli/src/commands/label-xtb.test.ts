@@ -94,7 +94,7 @@ describe('mlffd label with GFN2-xTB', () => {
     expect(readFileSync(killed, 'utf8')).toBe(readFileSync(whole, 'utf8'));
   }, 120_000);
 
-  it('names what is missing: the xtb program, a bad option', () => {
+  it('names what is missing: the xtb program, libxtb, a bad option', () => {
     const dir = tmp();
     const input = join(dir, 'w.extxyz');
     const noXtb = mlffd(['label', cluster, '--teacher', 'xtb-program', '-o', input], {
@@ -105,6 +105,15 @@ describe('mlffd label with GFN2-xTB', () => {
     expect(noXtb.stderr).toMatch(/xtb/);
     expect(noXtb.stderr).toMatch(/apt-get install xtb/);
     expect(noXtb.stderr).not.toMatch(/\n\s+at /);
+
+    const noLibrary = mlffd(['label', cluster, '--teacher', 'xtb', '-o', input], {
+      ...process.env,
+      MLFFD_LIBXTB: '/nonexistent/libxtb.so.6',
+    });
+    expect(noLibrary.code).toBe(1);
+    expect(noLibrary.stderr).toMatch(/\/nonexistent\/libxtb\.so\.6/);
+    expect(noLibrary.stderr).toMatch(/apt-get install libxtb6/);
+    expect(noLibrary.stderr).not.toMatch(/\n\s+at /);
 
     const parallel = mlffd(['label', cluster, '--teacher', 'xtb', '--workers', '2', '-o', input]);
     expect(parallel.code).toBe(2);
