@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up MLFF Distiller on a fresh machine: pnpm, the npm packages, a build.
 # With --test it also installs the Debian packages the tests cross-check against
-# (python3-ase, xtb, libxtb6), when run as root and they are missing.
+# (python3-ase, xtb, libxtb6, chromium), when run as root and they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,11 +13,13 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   # Real programs the tests cross-check against: ASE (units, integrators, extxyz, i-PI
-  # peers), the xtb program and libxtb (GFN2-xTB teacher, in process and as a program).
+  # peers), the xtb program and libxtb (GFN2-xTB teacher, in process and as a program),
+  # Chromium (the distillation report must render in a browser).
   missing=()
   /usr/bin/python3 -c 'import ase' >/dev/null 2>&1 || missing+=(python3-ase)
   command -v xtb >/dev/null 2>&1 || missing+=(xtb)
   ldconfig -p 2>/dev/null | grep -q 'libxtb\.so\.6' || missing+=(libxtb6)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       echo "setup: installing ${missing[*]} (Debian) for the cross-checks"

@@ -1,6 +1,7 @@
 import { MlffdError } from '@mlff-distiller/core';
 import { UsageError } from './cli-error.js';
 import { benchCommand } from './commands/bench.js';
+import { distillCommand } from './commands/distill.js';
 import { labelCommand } from './commands/label.js';
 import { mdCommand } from './commands/md.js';
 import { profileCommand } from './commands/profile.js';
@@ -11,13 +12,14 @@ const VERSION = '0.1.0';
 const HELP = `mlffd ${VERSION}: MLFF Distiller
 
 Usage:
+  mlffd distill [config.yaml] [--quick] [--teacher SPEC] [--run-dir DIR] [--print-config]
   mlffd md <file.extxyz> --calculator NAME --ensemble nve|nvt|npt --steps N --dt FS [options]
   mlffd profile <file.extxyz | --system lj-fcc:2048> --calculator NAME --steps N [options]
   mlffd bench --calculator NAME[,NAME] --system SPEC --sizes N,N --protocol nve|nvt|npt --steps N [options]
   mlffd bench --compare base.json candidate.json
   mlffd sample <starts.extxyz> --teacher SPEC -o samples.extxyz [options]
   mlffd label <structures.extxyz> --teacher SPEC -o dataset.extxyz [options]
-  mlffd md --help, mlffd profile --help, mlffd bench --help, mlffd sample --help, mlffd label --help
+  mlffd md --help, mlffd profile --help, mlffd bench --help, mlffd sample --help, mlffd label --help, mlffd distill --help
   mlffd --version
 
 Add --verbose to any command for stack traces on errors.`;
@@ -62,9 +64,11 @@ export async function main(argv: string[]): Promise<number> {
         return await sampleCommand(rest);
       case 'label':
         return await labelCommand(rest);
+      case 'distill':
+        return await distillCommand(rest);
       default:
         throw new UsageError(
-          `unknown command "${command}"; commands: md, bench, profile, sample, label (see mlffd --help)`,
+          `unknown command "${command}"; commands: distill, md, bench, profile, sample, label (see mlffd --help)`,
         );
     }
   } catch (error) {

@@ -27,6 +27,40 @@ export {
   type PlateauState,
   warmupLearningRate,
 } from './learning-rate.js';
+export {
+  ConfigError,
+  type ConfigProblem,
+  type ConfigSchema,
+  formatConfigYaml,
+  resolveConfig,
+  type SettingSpec,
+} from './pipeline/config-schema.js';
+export {
+  DISTILL_CONFIG_SCHEMA,
+  type DistillConfig,
+  STUDENT_PRESETS,
+} from './pipeline/distill-config.js';
+export {
+  type DistillReport,
+  distillReportHtml,
+  type StudentReport,
+  writeDistillReport,
+} from './pipeline/distill-report.js';
+export { embeddedTeacher, embeddedTeacherDirectory } from './pipeline/embedded-teacher.js';
+export { mdStepTime } from './pipeline/md-step-time.js';
+export {
+  type DistillTeacher,
+  type RecordedTeacher,
+  type RunDistillationOptions,
+  runDistillation,
+  structureName,
+} from './pipeline/run-distillation.js';
+export {
+  type NveValidation,
+  type NveValidationOptions,
+  testErrors,
+  validateNve,
+} from './pipeline/validate-student.js';
 export { deriveSeed } from './sampling/derive-seed.js';
 export {
   type MdSamplingOptions,
