@@ -13,7 +13,9 @@ describe('mlffd distill configuration', () => {
     expect(defaults.teacher).toBe('embedded');
     const r = mlffd(['distill', '--print-config']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/# Passes over the training set\.\n {2}epochs: \d+/);
+    expect(r.stdout).toMatch(
+      /# Passes over the training set, per student.*\n {2}epochs:\n {4}# Epochs of original\.\n {4}original: \d+/,
+    );
     expect(resolveConfig(parse(r.stdout), DISTILL_CONFIG_SCHEMA, 'printed')).toEqual(defaults);
   });
 
@@ -26,7 +28,8 @@ describe('mlffd distill configuration', () => {
         'run_dir: runs/x',
         'students: [original, huge]',
         'training:',
-        '  epochs: -3',
+        '  epochs:',
+        '    tiny: -3',
         '  learning_rat: 0.1',
         '',
       ].join('\n'),
@@ -42,10 +45,10 @@ describe('mlffd distill configuration', () => {
     expect(message).toContain(
       `${path}:2: students: expected a list of original, tiny, ultra-tiny, got ["original","huge"]`,
     );
-    expect(message).toContain(`${path}:4: training.epochs: expected an integer ≥ 1, got -3`);
+    expect(message).toContain(`${path}:5: training.epochs.tiny: expected an integer ≥ 1, got -3`);
     expect(message).toMatch(
       new RegExp(
-        `${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5: training\\.learning_rat: unknown setting; allowed here: epochs, batch_size, learning_rate`,
+        `${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6: training\\.learning_rat: unknown setting; allowed here: epochs, batch_size, learning_rate`,
       ),
     );
 

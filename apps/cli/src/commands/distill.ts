@@ -52,9 +52,9 @@ const DISTILL_OPTIONS = {
 } as const;
 
 /** Settings of `--quick`: the same stages in a few minutes (for tests and a first look). */
-const QUICK: Record<string, Record<string, number>> = {
+const QUICK: Record<string, Record<string, unknown>> = {
   sampling: { steps: 400, max_frames: 20, rattle: 10 },
-  training: { epochs: 2 },
+  training: { epochs: { original: 2, tiny: 2, 'ultra-tiny': 2 } },
   validation: { nve_time: 0.25 },
   benchmark: { steps: 20 },
 };

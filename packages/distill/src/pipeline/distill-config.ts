@@ -21,7 +21,7 @@ export interface DistillConfig {
   split: { validation: number; test: number; seed: number };
   students: (typeof STUDENT_PRESETS)[number][];
   training: {
-    epochs: number;
+    epochs: Record<(typeof STUDENT_PRESETS)[number], number>;
     batch_size: number;
     learning_rate: number;
     force_weight: number;
@@ -153,11 +153,25 @@ export const DISTILL_CONFIG_SCHEMA: ConfigSchema = {
     doc: 'Training of every student.',
     settings: {
       epochs: {
-        kind: 'number',
-        default: 40,
-        min: 1,
-        integer: true,
-        doc: 'Passes over the training set.',
+        kind: 'section',
+        doc: 'Passes over the training set, per student (the largest learns slowest).',
+        settings: {
+          original: {
+            kind: 'number',
+            default: 40,
+            min: 1,
+            integer: true,
+            doc: 'Epochs of original.',
+          },
+          tiny: { kind: 'number', default: 25, min: 1, integer: true, doc: 'Epochs of tiny.' },
+          'ultra-tiny': {
+            kind: 'number',
+            default: 25,
+            min: 1,
+            integer: true,
+            doc: 'Epochs of ultra-tiny.',
+          },
+        },
       },
       batch_size: {
         kind: 'number',

@@ -206,13 +206,13 @@ async function runStudent(
   // 3. Train.
   if (existsSync(donePath)) log(`train ${preset}: done`);
   else {
-    log(`train ${preset}: ${config.training.epochs} epochs`);
+    log(`train ${preset}: ${config.training.epochs[preset]} epochs`);
     const result = await trainStudent({
       config: { species: c.species, ...PAINN_PRESETS[preset] },
       train: c.train,
       validation: c.validation,
       outDir: out,
-      epochs: config.training.epochs,
+      epochs: config.training.epochs[preset],
       batchSize: config.training.batch_size,
       lr: config.training.learning_rate,
       lossWeights: { energy: config.training.energy_weight, forces: config.training.force_weight },

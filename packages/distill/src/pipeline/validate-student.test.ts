@@ -14,7 +14,14 @@ class Tearing extends BaseCalculator {
 }
 
 const dimer = () => new Atoms({ symbols: ['H', 'H'], positions: [0, 0, 0, 0.74, 0, 0] });
-const options = { time: 0.2, timestep: 0.25, temperature: 300, maxBondChange: 0.5, maxTemperature: 1e6, seed: 3 };
+const options = {
+  time: 0.2,
+  timestep: 0.25,
+  temperature: 300,
+  maxBondChange: 0.5,
+  maxTemperature: 1e6,
+  seed: 3,
+};
 
 describe('validateNve', () => {
   it('passes a bound dimer, with small drift, and fails one torn apart, saying why', async () => {
@@ -26,13 +33,19 @@ describe('validateNve', () => {
     expect(Math.abs(bound.driftMeVPerAtomPerPs)).toBeLessThan(1);
     expect(bound.series.time.length).toBe(bound.series.energy.length);
 
-    const torn = await validateNve('H2', dimer(), new Tearing(), { ...options, maxTemperature: 1e12 });
+    const torn = await validateNve('H2', dimer(), new Tearing(), {
+      ...options,
+      maxTemperature: 1e12,
+    });
     expect(torn.stable).toBe(false);
     expect(torn.failure).toMatch(/a bond moved [\d.]+ Å from its mean length/);
   });
 
   it('watches the bonds of the start structure only', () => {
-    const water = new Atoms({ symbols: ['O', 'H', 'H'], positions: [0, 0, 0, 0.96, 0, 0, -0.24, 0.93, 0] });
+    const water = new Atoms({
+      symbols: ['O', 'H', 'H'],
+      positions: [0, 0, 0, 0.96, 0, 0, -0.24, 0.93, 0],
+    });
     expect(new BondStability(water).bonds).toBe(2);
   });
 });
