@@ -182,7 +182,7 @@ export const DISTILL_CONFIG_SCHEMA: ConfigSchema = {
       },
       learning_rate: {
         kind: 'number',
-        default: 0.002,
+        default: 0.005,
         min: 0,
         exclusiveMin: true,
         max: 1,
