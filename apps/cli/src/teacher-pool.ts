@@ -85,20 +85,14 @@ export async function createTeacherPool(
     return ipiTeacher(spec, values, workers);
   if (/\.onnx$/i.test(spec) && !(await isStudentOnnx(spec))) {
     const { loadOnnxTeacher } = await import('@mlff-distiller/backend-onnx');
-    const calculators: Calculator[] = [];
-    for (let k = 0; k < workers; k++) calculators.push(await loadOnnxTeacher(spec));
-    return local(calculators, `ONNX teacher ${spec}`);
+    return local(await times(workers, () => loadOnnxTeacher(spec)), `ONNX teacher ${spec}`);
   }
   if (/model\.json$/i.test(spec)) {
     const { loadTfjsTeacher } = await import('@mlff-distiller/backend-tfjs');
-    const calculators: Calculator[] = [];
-    for (let k = 0; k < workers; k++) calculators.push(await loadTfjsTeacher(spec));
-    return local(calculators, `tfjs teacher ${spec}`);
+    return local(await times(workers, () => loadTfjsTeacher(spec)), `tfjs teacher ${spec}`);
   }
   if (spec in CALCULATORS || STUDENT_FILE.test(spec)) {
-    const calculators: Calculator[] = [];
-    for (let k = 0; k < workers; k++) calculators.push(await createCalculator(spec, params));
-    return local(calculators, spec);
+    return local(await times(workers, () => createCalculator(spec, params)), spec);
   }
   throw new UsageError(
     `unknown teacher "${spec}"; use xtb, xtb-program, ipi://HOST:PORT, ipi+unix://NAME, a .onnx or tfjs model.json teacher, ${Object.keys(CALCULATORS).join(', ')}`,
@@ -114,6 +108,13 @@ async function isStudentOnnx(path: string): Promise<boolean> {
   } catch {
     return false; // not decodable here: the teacher loader says what is wrong with it
   }
+}
+
+/** `count` calculators, made one after the other. */
+async function times(count: number, make: () => Promise<Calculator>): Promise<Calculator[]> {
+  const out: Calculator[] = [];
+  for (let k = 0; k < count; k++) out.push(await make());
+  return out;
 }
 
 function local(calculators: Calculator[], description: string): TeacherPool {
@@ -167,10 +168,9 @@ async function xtbTeacher(
   // dataset): there every SCF starts from xtb's guess. MD restarts from the last step's.
   const restart = purpose === 'md';
   const mode = spec === 'xtb' ? 'library' : 'program';
-  const calculators: Calculator[] = [];
-  for (let k = 0; k < workers; k++) {
-    calculators.push(await xtb.createXtbCalculator({ ...options, mode, restart, threads: 1 }));
-  }
+  const calculators = await times(workers, () =>
+    xtb.createXtbCalculator({ ...options, mode, restart, threads: 1 }),
+  );
   return local(calculators, `${method} (${spec === 'xtb' ? 'libxtb in process' : 'xtb program'})`);
 }
 
