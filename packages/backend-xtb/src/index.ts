@@ -43,6 +43,7 @@ export {
   XTB_DEFAULTS,
   type XtbOptions,
   type XtbSolvent,
+  xtbSettingsRecord,
 } from './xtb-options.js';
 export { findXtbParameterFile, xtbParameterDirectories } from './xtb-parameter-file.js';
 export {

@@ -14,7 +14,12 @@ import { resolveUnpairedElectrons } from './unpaired-electrons.js';
 import { StressNeedsBulkError, XtbError } from './xtb-error.js';
 import { XtbLibrary, type XtbLibraryOptions } from './xtb-library.js';
 import { checkXtbElements, type XtbMethodInfo, xtbMethodInfo } from './xtb-method.js';
-import { type ResolvedXtbOptions, resolveXtbOptions, type XtbOptions } from './xtb-options.js';
+import {
+  type ResolvedXtbOptions,
+  resolveXtbOptions,
+  type XtbOptions,
+  xtbSettingsRecord,
+} from './xtb-options.js';
 import { findXtbParameterFile } from './xtb-parameter-file.js';
 import { XtbSession } from './xtb-session.js';
 import {
@@ -158,15 +163,7 @@ export class XtbCalculator extends BaseCalculator {
     this.restart = options.restart ?? true;
     Object.assign(this.parameters, {
       backend: 'libxtb',
-      method: this.options.method,
-      charge: this.options.charge,
-      uhf: this.options.uhf ?? 'auto',
-      accuracy: this.options.accuracy,
-      electronicTemperature: this.options.electronicTemperature,
-      maxIterations: this.options.maxIterations,
-      solvent: this.options.solvent
-        ? `${this.options.solvent.model}:${this.options.solvent.name}`
-        : 'none',
+      ...xtbSettingsRecord(this.options),
       threads: this.threads ?? 'default',
       stress: this.stressMethod,
       restart: this.restart,

@@ -107,3 +107,16 @@ export function resolveXtbOptions(options: XtbOptions = {}): ResolvedXtbOptions 
   }
   return { method, charge, uhf, accuracy, electronicTemperature, maxIterations, solvent };
 }
+
+/** The settings as a calculator's `parameters` record them (for logs and reports). */
+export function xtbSettingsRecord(options: ResolvedXtbOptions): Record<string, unknown> {
+  return {
+    method: options.method,
+    charge: options.charge,
+    uhf: options.uhf ?? 'auto',
+    accuracy: options.accuracy,
+    electronicTemperature: options.electronicTemperature,
+    maxIterations: options.maxIterations,
+    solvent: options.solvent ? `${options.solvent.model}:${options.solvent.name}` : 'none',
+  };
+}

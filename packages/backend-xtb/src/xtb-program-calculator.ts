@@ -9,7 +9,12 @@ import { xtbPeriodicity } from './periodicity.js';
 import { structureCharge } from './structure-charge.js';
 import { resolveUnpairedElectrons } from './unpaired-electrons.js';
 import { checkXtbElements, xtbMethodInfo } from './xtb-method.js';
-import { type ResolvedXtbOptions, resolveXtbOptions, type XtbOptions } from './xtb-options.js';
+import {
+  type ResolvedXtbOptions,
+  resolveXtbOptions,
+  type XtbOptions,
+  xtbSettingsRecord,
+} from './xtb-options.js';
 import { findXtbParameterFile } from './xtb-parameter-file.js';
 import { resolveXtbProgram, runXtbProgram, type XtbProgramOptions } from './xtb-program.js';
 import { forcesFromGradient, hartreeToEv } from './xtb-units.js';
@@ -55,15 +60,7 @@ export class XtbProgramCalculator extends BaseCalculator {
     Object.assign(this.parameters, {
       backend: 'xtb-program',
       program: this.program,
-      method: this.options.method,
-      charge: this.options.charge,
-      uhf: this.options.uhf ?? 'auto',
-      accuracy: this.options.accuracy,
-      electronicTemperature: this.options.electronicTemperature,
-      maxIterations: this.options.maxIterations,
-      solvent: this.options.solvent
-        ? `${this.options.solvent.model}:${this.options.solvent.name}`
-        : 'none',
+      ...xtbSettingsRecord(this.options),
       threads: this.threads,
     });
   }
