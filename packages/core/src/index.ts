@@ -27,6 +27,7 @@ export * from './neighbor/skin-rebuild-rule.js';
 export * from './neighbor/verlet-list.js';
 export * from './potentials/lennard-jones.js';
 export * from './potentials/morse.js';
+export * from './quaternion-rotation.js';
 export * from './random.js';
 export * from './registry/backend-registry.js';
 export * from './symmetric-eigen3.js';

@@ -1,4 +1,4 @@
-import { Atoms, Random } from '@mlff-distiller/core';
+import { Atoms, quaternionRotation, Random } from '@mlff-distiller/core';
 
 /** Water's geometry: O–H 0.9572 Å, H–O–H 104.52°; O at the origin, H in the xy plane. */
 const ANGLE = (104.52 * Math.PI) / 180;
@@ -10,24 +10,8 @@ const WATER: readonly (readonly [number, number, number])[] = [
 ];
 
 /** A uniformly random rotation (row-major 3×3) from a normalised Gaussian quaternion. */
-function randomRotation(rng: Random): number[] {
-  let [w, x, y, z] = [rng.normal(), rng.normal(), rng.normal(), rng.normal()];
-  const n = Math.hypot(w, x, y, z);
-  w /= n;
-  x /= n;
-  y /= n;
-  z /= n;
-  return [
-    1 - 2 * (y * y + z * z),
-    2 * (x * y - w * z),
-    2 * (x * z + w * y),
-    2 * (x * y + w * z),
-    1 - 2 * (x * x + z * z),
-    2 * (y * z - w * x),
-    2 * (x * z - w * y),
-    2 * (y * z + w * x),
-    1 - 2 * (x * x + y * y),
-  ];
+function randomRotation(rng: Random): Float64Array {
+  return quaternionRotation(rng.normal(), rng.normal(), rng.normal(), rng.normal());
 }
 
 /** Options of {@link waterGrid}. */

@@ -3,6 +3,7 @@ import { BaseCalculator } from '../calculator/base-calculator.js';
 import type { CalculatorResults, PropertyName } from '../calculator/calculator.js';
 import { cellRank } from '../cell.js';
 import { InvalidInputError, PropertyNotImplementedError } from '../errors.js';
+import { pairVectors } from '../neighbor/neighbor-list.js';
 import { VerletNeighborList } from '../neighbor/verlet-list.js';
 import { traceBegin, traceEnd } from '../trace/tracer.js';
 import { VOIGT_PAIRS } from '../voigt.js';
@@ -221,23 +222,10 @@ export class TeacherCalculator extends BaseCalculator {
   /** Pairs of the Verlet list closer than the cutoff now: [i…, j…] and shifts. */
   private edges(atoms: Atoms): { count: number; index: Int32Array; shift: Int32Array } {
     const list = this.neighborList!.list!;
-    const rc2 = this.spec.cutoff! ** 2;
-    const { positions: x, cell } = atoms;
+    const cutoff = this.spec.cutoff!;
+    const { distances } = pairVectors(list, atoms.positions, atoms.cell);
     const keep: number[] = [];
-    for (let p = 0; p < list.nPairs; p++) {
-      const i = list.first[p]!;
-      const j = list.second[p]!;
-      const s0 = list.shifts[3 * p]!;
-      const s1 = list.shifts[3 * p + 1]!;
-      const s2 = list.shifts[3 * p + 2]!;
-      let r2 = 0;
-      for (let k = 0; k < 3; k++) {
-        const v =
-          x[3 * j + k]! - x[3 * i + k]! + s0 * cell[k]! + s1 * cell[3 + k]! + s2 * cell[6 + k]!;
-        r2 += v * v;
-      }
-      if (r2 < rc2) keep.push(p);
-    }
+    for (let p = 0; p < list.nPairs; p++) if (distances[p]! < cutoff) keep.push(p);
     const count = keep.length;
     const index = new Int32Array(2 * count);
     const shift = new Int32Array(3 * count);

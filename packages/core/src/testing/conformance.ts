@@ -3,6 +3,7 @@ import { Atoms } from '../atoms.js';
 import { ALL_PROPERTIES, type Calculator, type PropertyName } from '../calculator/calculator.js';
 import { cellRank, cellVolume } from '../cell.js';
 import { PropertyNotImplementedError } from '../errors.js';
+import { quaternionRotation } from '../quaternion-rotation.js';
 import { VOIGT_PAIRS } from '../voigt.js';
 
 /** The checks of {@link describeCalculatorConformance}, by name (for `skip`). */
@@ -89,25 +90,9 @@ function isBulk(atoms: Atoms): boolean {
   return atoms.pbc.every(Boolean) && cellRank(atoms.cell) === 3;
 }
 
-/** A rotation matrix (row-major 3×3) from a fixed, non-trivial unit quaternion. */
+/** A rotation matrix (row-major 3×3) from a fixed, non-trivial quaternion. */
 function rotationMatrix(): Float64Array {
-  let [w, x, y, z] = [0.8, 0.3, -0.4, 0.35];
-  const norm = Math.hypot(w, x, y, z);
-  w /= norm;
-  x /= norm;
-  y /= norm;
-  z /= norm;
-  return Float64Array.of(
-    1 - 2 * (y * y + z * z),
-    2 * (x * y - w * z),
-    2 * (x * z + w * y),
-    2 * (x * y + w * z),
-    1 - 2 * (x * x + z * z),
-    2 * (y * z - w * x),
-    2 * (x * z - w * y),
-    2 * (y * z + w * x),
-    1 - 2 * (x * x + y * y),
-  );
+  return quaternionRotation(0.8, 0.3, -0.4, 0.35);
 }
 
 /** Applies a row-major 3×3 matrix to every 3-vector of `v` (length 3k): v'_a = M·v_a. */

@@ -323,17 +323,15 @@ async function checkRunDirectory(
   teacher: DistillTeacher,
 ): Promise<void> {
   const path = join(dir, 'run.json');
-  const current = { config: { ...config, run_dir: undefined }, teacher: teacher.name };
+  const { run_dir: _, ...settings } = config;
+  const current = JSON.stringify({ config: settings, teacher: teacher.name });
   if (existsSync(path)) {
-    const previous = await readJson<typeof current>(path);
-    const before = JSON.stringify(previous);
-    const now = JSON.stringify(JSON.parse(JSON.stringify(current)));
-    if (before !== now) {
+    if (JSON.stringify(await readJson(path)) !== current) {
       throw new InvalidInputError(
         `${dir} holds a run with other settings or another teacher (see ${path}); continue it with the same config, or choose another run_dir`,
       );
     }
     return;
   }
-  await writeJson(path, current);
+  await writeJson(path, JSON.parse(current));
 }
