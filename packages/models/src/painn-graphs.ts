@@ -75,12 +75,20 @@ export interface LossWeights {
   energy: number;
   /** Weight of the squared force-component error, Å²/eV². */
   forces: number;
+  /**
+   * When set (eV/Å), force-component errors Δ enter as the pseudo-Huber loss
+   * 2δ²(√(1 + (Δ/δ)²) − 1) instead of Δ²: the same for |Δ| ≪ δ, 2δ|Δ| for |Δ| ≫ δ, so
+   * training minimises something close to the mean absolute error and a few large errors
+   * (rattled structures) weigh less. Default: squared error.
+   */
+  huberDelta?: number;
 }
 
 /**
  * The training graph for force matching: extra inputs `energy_ref` [structures] eV and
  * `forces_ref` [atoms, 3] eV/Å; outputs `loss` = w_E·mean_s((E_s − Ê_s)/N_s)² +
- * w_F·mean((F − F̂)²) and `grad:<name>` = ∂loss/∂θ for every trainable parameter. The force
+ * w_F·mean((F − F̂)²) (or the pseudo-Huber form of the force term, see
+ * {@link LossWeights.huberDelta}) and `grad:<name>` = ∂loss/∂θ for every trainable parameter. The force
  * term makes this a second derivative of the energy graph (grad applied to grad's output).
  */
 export function painnTrainingGraph(
@@ -97,9 +105,20 @@ export function painnTrainingGraph(
   const counts = b.segmentSum(ones, structure, 'structures');
   const eErr = b.div(b.sub(fg.outputs.energy!, energyRef), counts);
   const fErr = b.sub(fg.outputs.forces!, forcesRef);
+  const delta = weights.huberDelta;
+  // 2δ²(√(1 + (Δ/δ)²) − 1) written as 2Δ² / (1 + √(1 + (Δ/δ)²)): no cancellation for |Δ| ≪ δ.
+  const fLoss =
+    delta === undefined
+      ? b.square(fErr)
+      : b.div(
+          b.mul(b.square(fErr), { scalar: 2 }),
+          b.add(b.sqrt(b.add(b.square(b.mul(fErr, { scalar: 1 / delta })), { scalar: 1 })), {
+            scalar: 1,
+          }),
+        );
   const loss = b.add(
     b.mul(b.reduceMean(b.square(eErr), [0]), { scalar: weights.energy }),
-    b.mul(b.reduceMean(b.square(fErr), [0, 1]), { scalar: weights.forces }),
+    b.mul(b.reduceMean(fLoss, [0, 1]), { scalar: weights.forces }),
   );
   b.output('loss', loss);
   const withLoss = b.build();

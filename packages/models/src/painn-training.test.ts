@@ -54,8 +54,12 @@ function feedsFor(graph: Graph, params: Record<string, Float64Array | Float32Arr
 }
 
 describe('PaiNN training graph', () => {
-  it('∂loss/∂θ equals float64 finite differences', () => {
-    const { graph, trainable } = painnTrainingGraph(CONFIG, { energy: 1, forces: 10 }, 'float64');
+  it.each([
+    { loss: 'squared error', weights: { energy: 1, forces: 10 } },
+    // δ = 0.3 eV/Å against errors of ~1 eV/Å: both the quadratic and the linear regime.
+    { loss: 'pseudo-Huber', weights: { energy: 1, forces: 10, huberDelta: 0.3 } },
+  ])('∂loss/∂θ equals float64 finite differences ($loss)', ({ weights }) => {
+    const { graph, trainable } = painnTrainingGraph(CONFIG, weights, 'float64');
     const params = initPainnParameters(graph, 5);
     params.reference_energies = Float64Array.of(-0.4, -1.1);
     const out = evaluate(graph, feedsFor(graph, params));
@@ -80,5 +84,19 @@ describe('PaiNN training graph', () => {
       }
     }
     expect(checked).toBe(12);
+  });
+
+  it('pseudo-Huber with a large δ is the squared error, and with a small δ grows linearly', () => {
+    const loss = (huberDelta?: number) => {
+      const { graph } = painnTrainingGraph(CONFIG, { energy: 0, forces: 1, huberDelta }, 'float64');
+      const params = initPainnParameters(graph, 5);
+      return evaluate(graph, feedsFor(graph, params)).loss!.data[0]!;
+    };
+    const squared = loss();
+    expect(Math.abs(loss(1e6) - squared)).toBeLessThan(1e-9 * squared);
+    // For |Δ| ≫ δ the loss is 2δ·mean|Δ| − 2δ²: halving δ nearly halves it.
+    const ratio = loss(1e-4) / loss(2e-4);
+    expect(ratio).toBeGreaterThan(0.49);
+    expect(ratio).toBeLessThan(0.51);
   });
 });
