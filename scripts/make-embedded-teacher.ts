@@ -2,7 +2,7 @@
  * Regenerates the embedded teacher of `mlffd distill` (packages/distill/data/gfn2-molecules):
  * GFN2-xTB (Debian's libxtb6, in process) samples and labels water, methane, ethanol and
  * alanine dipeptide with this project's own sampler and labeler, and the teacher's cost per
- * MD step is measured. Needs libxtb (apt-get install libxtb6). About 10 minutes on 2 cores.
+ * MD step is measured. Needs libxtb (apt-get install libxtb6). About 20 minutes on 2 cores.
  *
  *   node --conditions=source --import tsx scripts/make-embedded-teacher.ts
  */
@@ -24,10 +24,16 @@ import {
 
 const MOLECULES = ['water', 'methane', 'ethanol', 'alanine-dipeptide'];
 const SAMPLING = {
-  md: { temperatures: [300, 600], steps: 10000, timestep: 0.5, stride: 10, maxFrames: 200 },
-  rattle: { count: 100 },
+  md: { temperatures: [300, 450, 600], steps: 20000, timestep: 0.5, stride: 10, maxFrames: 400 },
+  rattle: { count: 200 },
   seed: 2026,
 };
+/** Teacher workers side by side (one libxtb thread each). */
+const WORKERS = Math.min(2, cpus().length);
+const teachers = (restart: boolean) =>
+  calculatorPool(
+    Array.from({ length: WORKERS }, () => new XtbCalculator({ ...XTB, threads: 1, restart })),
+  );
 const XTB = {
   method: 'GFN2-xTB',
   accuracy: 1,
@@ -52,7 +58,7 @@ const t0 = performance.now();
 const samples = join(work, 'samples.extxyz');
 await sampleStructures({
   starts,
-  pool: calculatorPool([new XtbCalculator({ ...XTB, threads: 1 })]),
+  pool: teachers(true),
   output: samples,
   ...SAMPLING,
   onProgress: (p) => {
@@ -64,7 +70,7 @@ const sampleSeconds = (performance.now() - t0) / 1000;
 const structures = (await readExtxyz(samples)).map((f) => f.atoms);
 const labelled = await labelStructures({
   structures,
-  pool: calculatorPool([new XtbCalculator({ ...XTB, threads: 1, restart: false })]),
+  pool: teachers(false),
   output: join(out, 'dataset.extxyz'),
   journal: join(work, 'dataset.journal'),
 });
@@ -95,7 +101,7 @@ const provenance = {
     program: availability.program.available ? availability.program.version : null,
     scfRestartWhileLabeling: false,
   },
-  sampling: SAMPLING,
+  sampling: { ...SAMPLING, workers: WORKERS },
   structures: { total: data.length, perMolecule, labelFailures: labelled.failures.length },
   statistics: datasetStatistics(data),
   msPerStep,

@@ -55,6 +55,13 @@ export {
   runDistillation,
   structureName,
 } from './pipeline/run-distillation.js';
+export type { NveTask, StudentTask, TrainTask, TrainTaskResult } from './pipeline/student-task.js';
+export { StudentTaskPool } from './pipeline/student-task-pool.js';
+export {
+  type NamedStart,
+  validateNveInWorkers,
+  validateNveOnPool,
+} from './pipeline/validate-in-workers.js';
 export {
   type NveValidation,
   type NveValidationOptions,

@@ -1,4 +1,8 @@
-import { OnnxBackend, type OnnxSession } from '@mlff-distiller/backend-onnx';
+import {
+  OnnxBackend,
+  type OnnxRuntimeOptions,
+  type OnnxSession,
+} from '@mlff-distiller/backend-onnx';
 import { type HostTensor, simplify } from '@mlff-distiller/graph';
 import { type PainnConfig, painnForceGraph, prepareBatch } from '@mlff-distiller/models';
 import type { Prediction } from './force-field-metrics.js';
@@ -16,9 +20,12 @@ export class StudentPredictor {
     private readonly shapes: Record<string, number[]>,
   ) {}
 
-  static async create(config: PainnConfig): Promise<StudentPredictor> {
+  static async create(
+    config: PainnConfig,
+    runtime: OnnxRuntimeOptions = {},
+  ): Promise<StudentPredictor> {
     const graph = simplify(painnForceGraph(config).graph);
-    const session = await new OnnxBackend().compile(graph, {
+    const session = await new OnnxBackend(runtime).compile(graph, {
       parameterMode: 'input',
       outputs: ['energy', 'forces'],
     });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { OnnxTrainingStep } from '@mlff-distiller/backend-onnx';
+import { type OnnxRuntimeOptions, OnnxTrainingStep } from '@mlff-distiller/backend-onnx';
 import { InvalidInputError, Random } from '@mlff-distiller/core';
 import { type HostTensor, simplify } from '@mlff-distiller/graph';
 import {
@@ -67,8 +67,12 @@ export interface TrainOptions {
   progress?: NodeJS.WritableStream | null;
   /** Stop (without a final save) after this many steps in this call: simulates a kill in tests. */
   stopAfterSteps?: number;
+  /** Checked before every step: true stops training (without a final save), as `stopAfterSteps`. */
+  shouldStop?: () => boolean;
   /** Training record copied into the checkpoints (teacher, dataset, …). */
   metadata?: Record<string, unknown>;
+  /** onnxruntime options of the training and validation sessions (threads, provider). */
+  runtime?: OnnxRuntimeOptions;
 }
 
 /** What {@link trainStudent} returns. */
@@ -78,7 +82,7 @@ export interface TrainResult {
   history: EpochRecord[];
   /** Validation metrics of the best checkpoint. */
   validation: ForceFieldMetrics;
-  /** False when stopped by `stopAfterSteps`. */
+  /** False when stopped by `stopAfterSteps` or `shouldStop`. */
   finished: boolean;
   /** Steps taken in this call (after a resume, only the new ones). */
   steps: number;
@@ -172,6 +176,7 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
     lr: lrOptions.lr,
     weightDecay: options.weightDecay ?? 0,
     maxGradNorm: options.maxGradNorm ?? 10,
+    ...(options.runtime ? { runtime: options.runtime } : {}),
   });
   if (state.optimizer.step > 0) {
     trainer.loadOptimizerState({
@@ -184,7 +189,7 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
   average.updates = state.average.updates;
   const plateau = new PlateauDecay();
   plateau.state = { ...state.plateau };
-  const predictor = await StudentPredictor.create(config);
+  const predictor = await StudentPredictor.create(config, options.runtime);
   const withNormalisation = (w: Record<string, Float32Array>) => ({
     ...w,
     energy_scale: Float32Array.of(state.normalisation.energyScale),
@@ -214,7 +219,10 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
       const epochStart = performance.now();
       const order = epochOrder(train.length, seed, state.epoch);
       while (state.stepInEpoch < stepsPerEpoch) {
-        if (options.stopAfterSteps !== undefined && stepsThisCall >= options.stopAfterSteps) {
+        if (
+          (options.stopAfterSteps !== undefined && stepsThisCall >= options.stopAfterSteps) ||
+          options.shouldStop?.()
+        ) {
           stopped = true;
           break;
         }

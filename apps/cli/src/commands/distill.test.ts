@@ -66,20 +66,28 @@ describe('mlffd distill --quick on the embedded teacher', () => {
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_c, signal) => resolve(signal)),
     );
-    const tinyState = join(run, 'students/tiny/state.json');
+    // Two workers train original and tiny side by side; ultra-tiny starts when one is done.
+    const ultraTinyState = join(run, 'students/ultra-tiny/state.json');
     const deadline = Date.now() + 150_000;
-    while (!existsSync(tinyState) && Date.now() < deadline)
+    while (!existsSync(ultraTinyState) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(tinyState)).toBe(true);
+    expect(existsSync(ultraTinyState)).toBe(true);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    const originalDone = statSync(join(run, 'students/original/done.json')).mtimeMs;
+    const done = ['original', 'tiny']
+      .map((name) => ({ name, path: join(run, 'students', name, 'done.json') }))
+      .filter((s) => existsSync(s.path))
+      .map((s) => ({ ...s, mtime: statSync(s.path).mtimeMs }));
+    expect(done.length).toBeGreaterThan(0);
 
     const r = mlffd(['distill', '--quick', '--run-dir', run]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/train original: done/);
     expect(r.stdout).toMatch(/report: .*report\.html/);
-    expect(statSync(join(run, 'students/original/done.json')).mtimeMs).toBe(originalDone);
+    for (const s of done) {
+      expect(r.stderr).toMatch(new RegExp(`train ${s.name}: done`));
+      expect(statSync(s.path).mtimeMs).toBe(s.mtime);
+    }
+    expect(r.stderr).toMatch(/resuming from .*ultra-tiny.*state\.json/);
     for (const name of ['original', 'tiny', 'ultra-tiny']) {
       expect(existsSync(join(run, 'students', name, 'student.onnx'))).toBe(true);
       expect(existsSync(join(run, 'students', name, 'best.json'))).toBe(true);
@@ -100,6 +108,16 @@ describe('mlffd distill --quick on the embedded teacher', () => {
     const again = mlffd(['distill', '--quick', '--run-dir', run]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/validate ultra-tiny: done/);
+    // Worker counts may change between runs; settings that change results may not.
+    const workersOnly = join(dir, 'workers.yaml');
+    writeFileSync(workersOnly, 'workers: 1\nlabeling:\n  workers: 2\n');
+    const sameRun = mlffd(['distill', workersOnly, '--quick', '--run-dir', run]);
+    expect(sameRun.code, sameRun.stderr).toBe(0);
+    const otherSeed = join(dir, 'seed.yaml');
+    writeFileSync(otherSeed, 'training:\n  seed: 2\n');
+    const refused = mlffd(['distill', otherSeed, '--quick', '--run-dir', run]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/holds a run with other settings or another teacher/);
 
     expect(CHROMIUM, "Debian's chromium is needed (apt-get install chromium)").toBeDefined();
     const { figures, screenshot } = probeInChromium(

@@ -159,7 +159,7 @@ export async function distillCommand(argv: string[]): Promise<number> {
       starts,
       teacher,
       log,
-      trainingProgress: values.quiet ? null : process.stderr,
+      trainingProgress: !values.quiet,
     });
     for (const s of report.students) {
       const drift = Math.max(...s.nve.map((n) => Math.abs(n.driftMeVPerAtomPerPs)));

@@ -6,6 +6,7 @@ export const STUDENT_PRESETS = ['original', 'tiny', 'ultra-tiny'] as const;
 /** Everything `mlffd distill` does, with units; see {@link DISTILL_CONFIG_SCHEMA} for defaults. */
 export interface DistillConfig {
   run_dir: string;
+  workers: number;
   teacher: string;
   structures: string;
   sampling: {
@@ -26,6 +27,8 @@ export interface DistillConfig {
     learning_rate: number;
     force_weight: number;
     energy_weight: number;
+    force_loss: 'squared' | 'huber';
+    huber_delta: number;
     seed: number;
   };
   validation: {
@@ -45,6 +48,13 @@ export const DISTILL_CONFIG_SCHEMA: ConfigSchema = {
     kind: 'string',
     default: 'runs/distill',
     doc: 'Run directory: every stage writes here, and a rerun continues where it stopped.',
+  },
+  workers: {
+    kind: 'number',
+    default: 2,
+    min: 1,
+    integer: true,
+    doc: 'Worker threads, one core each: students train and validate side by side\n(1: one after the other in this thread).',
   },
   teacher: {
     kind: 'string',
@@ -158,15 +168,15 @@ export const DISTILL_CONFIG_SCHEMA: ConfigSchema = {
         settings: {
           original: {
             kind: 'number',
-            default: 40,
+            default: 30,
             min: 1,
             integer: true,
             doc: 'Epochs of original.',
           },
-          tiny: { kind: 'number', default: 25, min: 1, integer: true, doc: 'Epochs of tiny.' },
+          tiny: { kind: 'number', default: 10, min: 1, integer: true, doc: 'Epochs of tiny.' },
           'ultra-tiny': {
             kind: 'number',
-            default: 25,
+            default: 10,
             min: 1,
             integer: true,
             doc: 'Epochs of ultra-tiny.',
@@ -199,6 +209,19 @@ export const DISTILL_CONFIG_SCHEMA: ConfigSchema = {
         default: 1,
         min: 0,
         doc: 'Weight of the energy-per-atom term of the loss.',
+      },
+      force_loss: {
+        kind: 'choice',
+        values: ['squared', 'huber'],
+        default: 'squared',
+        doc: 'Force term: squared error, or pseudo-Huber (squared below huber_delta, linear above:\nlarge errors, as on rattled structures, weigh less).',
+      },
+      huber_delta: {
+        kind: 'number',
+        default: 0.01,
+        min: 0,
+        exclusiveMin: true,
+        doc: 'Where the pseudo-Huber force loss turns from squared to linear, eV/Å.',
       },
       seed: {
         kind: 'number',

@@ -21,12 +21,13 @@ import { labelStructures } from '../labeling/label-structures.js';
 import type { LabelledStructure } from '../labelled-structure.js';
 import { sampleStructures } from '../sampling/sample-structures.js';
 import { splitDataset } from '../split-dataset.js';
-import { trainStudent } from '../train-student.js';
 import type { EpochRecord } from '../training-state.js';
 import type { DistillConfig } from './distill-config.js';
 import { type DistillReport, type StudentReport, writeDistillReport } from './distill-report.js';
 import { mdStepTime } from './md-step-time.js';
-import { testErrors, validateNve } from './validate-student.js';
+import { StudentTaskPool } from './student-task-pool.js';
+import { validateNveOnPool } from './validate-in-workers.js';
+import { testErrors } from './validate-student.js';
 
 /** A teacher that was recorded: its labelled dataset, and what one MD step of it cost. */
 export interface RecordedTeacher {
@@ -57,8 +58,8 @@ export interface RunDistillationOptions {
   teacher: DistillTeacher;
   /** Progress lines (stage starts, skips, results). */
   log?: (line: string) => void;
-  /** Training progress stream (epochs, steps/s, ETA); default none. */
-  trainingProgress?: NodeJS.WritableStream | null;
+  /** Print training progress (epochs, steps/s, ETA) on stderr, each line prefixed by the student; default false. */
+  trainingProgress?: boolean;
 }
 
 /** A start structure's name: `info.name`, else its formula. */
@@ -142,22 +143,32 @@ export async function runDistillation(options: RunDistillationOptions): Promise<
   // Teacher cost per MD step, for the speed-ups.
   const teacherMs = await teacherStepTimes(dir, starts, teacher, config, log);
 
-  const students: StudentReport[] = [];
-  for (const preset of config.students) {
-    students.push(
-      await runStudent(preset, {
-        dir,
-        config,
-        species,
-        train,
-        validation,
-        test,
-        starts,
-        teacherMs,
-        log,
-        progress: options.trainingProgress ?? null,
-      }),
+  // 3–5. Train, export and validate the students side by side on `workers` threads; then
+  // 6. benchmark them one at a time once nothing else runs.
+  const context: StudentContext = {
+    dir,
+    datasetPath,
+    config,
+    species,
+    test,
+    starts,
+    log,
+    progress: options.trainingProgress ?? false,
+  };
+  const pool = new StudentTaskPool(config.workers);
+  let validated: Omit<StudentReport, 'speed'>[];
+  try {
+    validated = await Promise.all(
+      config.students.map((preset) => trainAndValidate(preset, context, pool)),
     );
+  } catch (e) {
+    await pool.close(true);
+    throw e;
+  }
+  await pool.close();
+  const students: StudentReport[] = [];
+  for (const student of validated) {
+    students.push({ ...student, speed: await benchmark(student.name, context, teacherMs) });
   }
   const report: DistillReport = {
     format: 'mlff-distiller/distill-report',
@@ -185,99 +196,156 @@ export async function runDistillation(options: RunDistillationOptions): Promise<
 
 interface StudentContext {
   dir: string;
+  datasetPath: string;
   config: DistillConfig;
   species: number[];
-  train: LabelledStructure[];
-  validation: LabelledStructure[];
   test: LabelledStructure[];
   starts: readonly Atoms[];
-  teacherMs: Record<string, number>;
   log: (line: string) => void;
-  progress: NodeJS.WritableStream | null;
+  progress: boolean;
 }
 
-async function runStudent(
+/** Steps 3–5 for one student: train (a pool task), export to ONNX, validate (pool tasks). */
+async function trainAndValidate(
   preset: DistillConfig['students'][number],
   c: StudentContext,
-): Promise<StudentReport> {
+  pool: StudentTaskPool,
+): Promise<Omit<StudentReport, 'speed'>> {
   const { config, log } = c;
   const out = join(c.dir, 'students', preset);
   const donePath = join(out, 'done.json');
   // 3. Train.
   if (existsSync(donePath)) log(`train ${preset}: done`);
   else {
-    log(`train ${preset}: ${config.training.epochs[preset]} epochs`);
-    const result = await trainStudent({
-      config: { species: c.species, ...PAINN_PRESETS[preset] },
-      train: c.train,
-      validation: c.validation,
-      outDir: out,
-      epochs: config.training.epochs[preset],
-      batchSize: config.training.batch_size,
-      lr: config.training.learning_rate,
-      lossWeights: { energy: config.training.energy_weight, forces: config.training.force_weight },
-      seed: config.training.seed,
-      resume: true,
-      progress: c.progress,
-    });
-    await writeJson(donePath, { steps: result.steps, validation: result.validation });
+    let started = performance.now();
+    const result = await pool.run(
+      {
+        kind: 'train',
+        dataset: c.datasetPath,
+        split: config.split,
+        options: {
+          config: { species: c.species, ...PAINN_PRESETS[preset] },
+          outDir: out,
+          epochs: config.training.epochs[preset],
+          batchSize: config.training.batch_size,
+          lr: config.training.learning_rate,
+          lossWeights: {
+            energy: config.training.energy_weight,
+            forces: config.training.force_weight,
+            ...(config.training.force_loss === 'huber'
+              ? { huberDelta: config.training.huber_delta }
+              : {}),
+          },
+          seed: config.training.seed,
+          resume: true,
+        },
+        progress: c.progress ? `${preset}: ` : null,
+      },
+      () => {
+        started = performance.now();
+        log(`train ${preset}: ${config.training.epochs[preset]} epochs`);
+      },
+    );
+    await writeJson(donePath, result);
+    log(
+      `train ${preset}: validation force MAE ${(1000 * result.validation.forces.mae).toFixed(1)} meV/Å (${minutesSeconds(started)})`,
+    );
   }
   const checkpoint = await loadCheckpoint(join(out, 'best.json'));
+  const parameters = painnParameterCount(checkpoint.config);
   // 4. Export.
   const onnxPath = join(out, 'student.onnx');
   if (!existsSync(onnxPath)) await exportStudentOnnx(checkpoint, onnxPath);
-  // 5–6. Validate and benchmark (the exported model, as users will run it).
+  // 5. Validate (the exported model, as users will run it).
   const validationPath = join(out, 'validation.json');
-  let validation: Omit<StudentReport, 'name' | 'parameters'>;
   if (existsSync(validationPath)) {
     log(`validate ${preset}: done`);
-    validation = await readJson(validationPath);
-  } else {
-    const calculator = await StudentCalculator.load(onnxPath);
-    log(
-      `validate ${preset}: ${c.test.length} held-out structures, ${config.validation.nve_time} ps NVE on ${c.starts.length} structures`,
-    );
-    const { metrics, predictions } = await testErrors(calculator, c.test);
-    const nve = [];
-    for (const start of c.starts) {
-      nve.push(
-        await validateNve(structureName(start), start, calculator, {
-          time: config.validation.nve_time,
-          timestep: config.validation.timestep,
-          temperature: config.validation.temperature,
-          maxBondChange: config.validation.max_bond_change,
-          maxTemperature: config.validation.max_temperature,
-          seed: config.validation.seed,
-        }),
-      );
-    }
-    const speed = [];
-    for (const start of c.starts) {
-      const name = structureName(start);
-      const ms = await mdStepTime(start, calculator, config.benchmark.steps);
-      const teacher = c.teacherMs[name];
-      speed.push({ structure: name, msPerStep: ms, ...(teacher ? { speedUp: teacher / ms } : {}) });
-    }
-    await calculator.dispose?.();
-    validation = {
-      test: metrics,
-      parity: {
-        energy: c.test.map((s, k) => [
-          s.energy / s.atoms.length,
-          predictions[k]!.energy / s.atoms.length,
-        ]),
-        forces: subsample(
-          c.test.flatMap((s, k) => Array.from(s.forces, (f, i) => [f, predictions[k]!.forces[i]!])),
-          4000,
-        ),
-      },
-      nve,
-      speed,
-      history: (await readJson<{ history: EpochRecord[] }>(join(out, 'metrics.json'))).history,
-    };
-    await writeJson(validationPath, validation);
+    return { name: preset, parameters, ...(await readJson<StudentValidation>(validationPath)) };
   }
-  return { name: preset, parameters: painnParameterCount(checkpoint.config), ...validation };
+  const started = performance.now();
+  log(
+    `validate ${preset}: ${c.test.length} held-out structures, ${config.validation.nve_time} ps NVE on ${c.starts.length} structures`,
+  );
+  const calculator = await StudentCalculator.load(onnxPath, {
+    runtime: { intraOpNumThreads: 1 },
+  });
+  const { metrics, predictions } = await testErrors(calculator, c.test);
+  await calculator.dispose();
+  const nve = await validateNveOnPool(
+    pool,
+    onnxPath,
+    c.starts.map((atoms) => ({ name: structureName(atoms), atoms })),
+    {
+      time: config.validation.nve_time,
+      timestep: config.validation.timestep,
+      temperature: config.validation.temperature,
+      maxBondChange: config.validation.max_bond_change,
+      maxTemperature: config.validation.max_temperature,
+      seed: config.validation.seed,
+    },
+    (r) =>
+      log(
+        `validate ${preset}: NVE ${r.structure}: drift ${r.driftMeVPerAtomPerPs.toExponential(2)} meV/atom/ps, ${r.stable ? 'stable' : `unstable (${r.failure})`}`,
+      ),
+  );
+  const validation: StudentValidation = {
+    test: metrics,
+    parity: {
+      energy: c.test.map((s, k) => [
+        s.energy / s.atoms.length,
+        predictions[k]!.energy / s.atoms.length,
+      ]),
+      forces: subsample(
+        c.test.flatMap((s, k) => Array.from(s.forces, (f, i) => [f, predictions[k]!.forces[i]!])),
+        4000,
+      ),
+    },
+    nve,
+    history: (await readJson<{ history: EpochRecord[] }>(join(out, 'metrics.json'))).history,
+  };
+  await writeJson(validationPath, validation);
+  log(
+    `validate ${preset}: test force MAE ${(1000 * metrics.forces.mae).toFixed(1)} meV/Å (${minutesSeconds(started)})`,
+  );
+  return { name: preset, parameters, ...validation };
+}
+
+/** What validation finds of a student (`validation.json`). */
+type StudentValidation = Omit<StudentReport, 'name' | 'parameters' | 'speed'>;
+
+/**
+ * Step 6 for one student: ms per MD step on every start structure (one ONNX Runtime
+ * thread, the fastest at these sizes) and the speed-up over the teacher (`speed.json`).
+ */
+async function benchmark(
+  preset: string,
+  c: StudentContext,
+  teacherMs: Record<string, number>,
+): Promise<StudentReport['speed']> {
+  const path = join(c.dir, 'students', preset, 'speed.json');
+  if (existsSync(path)) return readJson(path);
+  const calculator = await StudentCalculator.load(join(c.dir, 'students', preset, 'student.onnx'), {
+    runtime: { intraOpNumThreads: 1 },
+  });
+  const speed: StudentReport['speed'] = [];
+  for (const start of c.starts) {
+    const name = structureName(start);
+    const ms = await mdStepTime(start, calculator, c.config.benchmark.steps);
+    const teacher = teacherMs[name];
+    speed.push({ structure: name, msPerStep: ms, ...(teacher ? { speedUp: teacher / ms } : {}) });
+  }
+  await calculator.dispose();
+  c.log(
+    `benchmark ${preset}: ${speed.map((p) => `${p.structure} ${p.msPerStep.toFixed(2)} ms/step`).join(', ')}`,
+  );
+  await writeJson(path, speed);
+  return speed;
+}
+
+/** Time since `start` (a `performance.now()`), as "4 min 2 s". */
+function minutesSeconds(start: number): string {
+  const seconds = Math.round((performance.now() - start) / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 /** At most `n` items, evenly spaced. */
@@ -316,14 +384,15 @@ async function teacherStepTimes(
   return times;
 }
 
-/** Refuses a run directory made with other settings or another teacher. */
+/** Refuses a run directory made with other settings or another teacher (worker counts may change). */
 async function checkRunDirectory(
   dir: string,
   config: DistillConfig,
   teacher: DistillTeacher,
 ): Promise<void> {
   const path = join(dir, 'run.json');
-  const { run_dir: _, ...settings } = config;
+  // What decides the results: everything but where the run lives and how many workers run it.
+  const { run_dir: _, labeling: __, workers: ___, ...settings } = config;
   const current = JSON.stringify({ config: settings, teacher: teacher.name });
   if (existsSync(path)) {
     if (JSON.stringify(await readJson(path)) !== current) {

@@ -45,17 +45,22 @@ export interface NveValidation {
   series: { time: number[]; energy: number[] };
 }
 
+/** Thrown by {@link validateNve} when its `shouldStop` asked it to stop. */
+export class ValidationCancelledError extends Error {}
+
 /**
  * Runs NVE (velocity Verlet) with `calculator` from `start` with Maxwell-Boltzmann velocities
  * and checks energy conservation and stability (no NaN, no bond leaving its mean length by
  * more than `maxBondChange`, temperature below `maxTemperature`). Stops early at the first
- * instability.
+ * instability. `shouldStop`, checked every step, abandons the run
+ * ({@link ValidationCancelledError}).
  */
 export async function validateNve(
   name: string,
   start: Atoms,
   calculator: Calculator,
   options: NveValidationOptions,
+  shouldStop: () => boolean = () => false,
 ): Promise<NveValidation> {
   const atoms = start.copy();
   maxwellBoltzmann(atoms, options.temperature, { seed: options.seed });
@@ -67,14 +72,17 @@ export async function validateNve(
   md.attach(energies, every);
   md.attach((m) => bonds.record(m.atoms), every);
   let failure: string | undefined;
+  let cancelled = false;
   md.stopWhen((m) => {
+    if (shouldStop()) cancelled = true;
     const t = m.getTemperature();
     if (!Number.isFinite(m.potentialEnergy) || !Number.isFinite(t))
       failure = 'the energy became NaN';
     else if (t > options.maxTemperature) failure = `the temperature reached ${t.toFixed(0)} K`;
-    return failure !== undefined;
+    return cancelled || failure !== undefined;
   });
   await md.run(steps);
+  if (cancelled) throw new ValidationCancelledError(`NVE validation on ${name} was cancelled`);
   const largestBondChange = bonds.largestChange();
   if (!failure && !(largestBondChange <= options.maxBondChange)) {
     failure = `a bond moved ${largestBondChange.toFixed(2)} Å from its mean length`;
