@@ -39,7 +39,7 @@ interface Slot {
 /**
  * Runs student tasks (training, NVE validation) on `size` worker threads, first come first
  * served, each with ONNX Runtime on one intra-op thread: on these small graphs one session
- * per core does ~1.6× the work of one session spread over two cores. With `size` ≤ 1 the
+ * per core does ~1.5× the work of one session spread over two cores. With `size` ≤ 1 the
  * tasks run one after the other in this thread (training with ONNX Runtime's default
  * threads). A task that fails rejects with the worker's error message.
  */
