@@ -66,6 +66,7 @@ export {
   type NveValidation,
   type NveValidationOptions,
   testErrors,
+  ValidationCancelledError,
   validateNve,
 } from './pipeline/validate-student.js';
 export { deriveSeed } from './sampling/derive-seed.js';
