@@ -14,7 +14,7 @@ describe('mlffd distill configuration', () => {
     const r = mlffd(['distill', '--print-config']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /# Passes over the training set, per student.*\n {2}epochs:\n {4}# Epochs of original\.\n {4}original: \d+/,
+      /# Optimizer steps per student.*\n.*\n {2}steps:\n {4}# Steps of original\.\n {4}original: \d+/,
     );
     expect(resolveConfig(parse(r.stdout), DISTILL_CONFIG_SCHEMA, 'printed')).toEqual(defaults);
   });
@@ -28,7 +28,7 @@ describe('mlffd distill configuration', () => {
         'run_dir: runs/x',
         'students: [original, huge]',
         'training:',
-        '  epochs:',
+        '  steps:',
         '    tiny: -3',
         '  learning_rat: 0.1',
         '',
@@ -45,14 +45,14 @@ describe('mlffd distill configuration', () => {
     expect(message).toContain(
       `${path}:2: students: expected a list of original, tiny, ultra-tiny, got ["original","huge"]`,
     );
-    expect(message).toContain(`${path}:5: training.epochs.tiny: expected an integer ≥ 1, got -3`);
+    expect(message).toContain(`${path}:5: training.steps.tiny: expected an integer ≥ 1, got -3`);
     expect(message).toMatch(
       new RegExp(
-        `${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6: training\\.learning_rat: unknown setting; allowed here: epochs, batch_size, learning_rate`,
+        `${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6: training\\.learning_rat: unknown setting; allowed here: steps, batch_size, learning_rate`,
       ),
     );
 
-    writeFileSync(path, 'training:\n  epochs: [1\n');
+    writeFileSync(path, 'training:\n  steps: [1\n');
     expect(() => readDistillConfig(path)).toThrow(/config\.yaml:\d+: \(YAML\): /);
 
     const cli = mlffd(['distill', path]);

@@ -33,7 +33,7 @@ water, methane, ethanol and alanine dipeptide recorded by this project's sampler
 labeler. Nothing else is needed (no xtb, no Python).
 
 Options:
-  --quick                  a short run (minutes): few epochs, short NVE, few timed steps
+  --quick                  a short run (about a minute): few training steps, short NVE, few timed steps
   --teacher SPEC           overrides the config's teacher (see below)
   --run-dir DIR            overrides the config's run_dir
   --print-config           print the configuration with every default, then exit
@@ -54,7 +54,7 @@ const DISTILL_OPTIONS = {
 /** Settings of `--quick`: the same stages in a few minutes (for tests and a first look). */
 const QUICK: Record<string, Record<string, unknown>> = {
   sampling: { steps: 400, max_frames: 20, rattle: 10 },
-  training: { epochs: { original: 2, tiny: 2, 'ultra-tiny': 2 } },
+  training: { steps: { original: 300, tiny: 300, 'ultra-tiny': 300 } },
   validation: { nve_time: 0.25 },
   benchmark: { steps: 20 },
 };

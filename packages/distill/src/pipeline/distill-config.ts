@@ -22,7 +22,7 @@ export interface DistillConfig {
   split: { validation: number; test: number; seed: number };
   students: (typeof STUDENT_PRESETS)[number][];
   training: {
-    epochs: Record<(typeof STUDENT_PRESETS)[number], number>;
+    steps: Record<(typeof STUDENT_PRESETS)[number], number>;
     batch_size: number;
     learning_rate: number;
     force_weight: number;
@@ -162,24 +162,24 @@ export const DISTILL_CONFIG_SCHEMA: ConfigSchema = {
     kind: 'section',
     doc: 'Training of every student.',
     settings: {
-      epochs: {
+      steps: {
         kind: 'section',
-        doc: 'Passes over the training set, per student (the largest learns slowest).',
+        doc: 'Optimizer steps per student, rounded to whole epochs (the largest learns slowest);\nthe run time follows the steps, whatever the size of the dataset.',
         settings: {
           original: {
             kind: 'number',
-            default: 30,
+            default: 4500,
             min: 1,
             integer: true,
-            doc: 'Epochs of original.',
+            doc: 'Steps of original.',
           },
-          tiny: { kind: 'number', default: 10, min: 1, integer: true, doc: 'Epochs of tiny.' },
+          tiny: { kind: 'number', default: 1500, min: 1, integer: true, doc: 'Steps of tiny.' },
           'ultra-tiny': {
             kind: 'number',
-            default: 10,
+            default: 1500,
             min: 1,
             integer: true,
-            doc: 'Epochs of ultra-tiny.',
+            doc: 'Steps of ultra-tiny.',
           },
         },
       },

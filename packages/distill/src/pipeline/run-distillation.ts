@@ -148,6 +148,7 @@ export async function runDistillation(options: RunDistillationOptions): Promise<
   const context: StudentContext = {
     dir,
     datasetPath,
+    trainSize: train.length,
     config,
     species,
     test,
@@ -197,6 +198,8 @@ export async function runDistillation(options: RunDistillationOptions): Promise<
 interface StudentContext {
   dir: string;
   datasetPath: string;
+  /** Structures in the training split. */
+  trainSize: number;
   config: DistillConfig;
   species: number[];
   test: LabelledStructure[];
@@ -217,6 +220,8 @@ async function trainAndValidate(
   // 3. Train.
   if (existsSync(donePath)) log(`train ${preset}: done`);
   else {
+    const stepsPerEpoch = Math.max(1, Math.floor(c.trainSize / config.training.batch_size));
+    const epochs = Math.max(1, Math.round(config.training.steps[preset] / stepsPerEpoch));
     let started = performance.now();
     const result = await pool.run(
       {
@@ -226,7 +231,7 @@ async function trainAndValidate(
         options: {
           config: { species: c.species, ...PAINN_PRESETS[preset] },
           outDir: out,
-          epochs: config.training.epochs[preset],
+          epochs,
           batchSize: config.training.batch_size,
           lr: config.training.learning_rate,
           lossWeights: {
@@ -243,7 +248,7 @@ async function trainAndValidate(
       },
       () => {
         started = performance.now();
-        log(`train ${preset}: ${config.training.epochs[preset]} epochs`);
+        log(`train ${preset}: ${epochs} epochs of ${stepsPerEpoch} steps`);
       },
     );
     await writeJson(donePath, result);
