@@ -143,8 +143,10 @@ describe('a misbehaving client is dropped and its structure goes to a healthy on
 
     expect(drops).toHaveLength(1);
     expect(drops[0]!.client.name).toMatch(/^client #1 /);
+    // 'structure-started' fires as the structure is handed to the client, so the kill can
+    // land during the STATUS handshake before POSDATA as well as during the computation.
     expect(drops[0]!.reason).toMatch(
-      /closed the connection while the answer to STATUS after POSDATA|ECONNRESET/,
+      /closed the connection while the answer to STATUS( after [A-Z]+.*)? was expected|ECONNRESET/,
     );
     expect(outcome.client).toMatch(/^client #2 /);
     const [reference] = emtReference([atoms]);
