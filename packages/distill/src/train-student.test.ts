@@ -65,7 +65,7 @@ describe('trainStudent', () => {
       batchSize: 3, // 3 steps per epoch
       lr: 5e-3,
       warmupSteps: 2,
-      saveEverySteps: 2,
+      saveEverySteps: 4, // epochs of 3 steps: saved at the end of epochs 2 and 4 only
       seed: 11,
       progress: null,
     } as const;
@@ -73,7 +73,8 @@ describe('trainStudent', () => {
     await trainStudent({ ...common, outDir: straight });
 
     const killed = tmp();
-    // Killed after 7 steps (epoch 3, step 1): the last save was at step 6 (end of epoch 2).
+    // Killed after 7 steps (epoch 3, step 1): the last save was at step 6 (end of epoch 2;
+    // epoch 1 ended only 3 steps after the start, so it was not saved).
     const first = await trainStudent({ ...common, outDir: killed, stopAfterSteps: 7 });
     expect(first.finished).toBe(false);
     const resumed = await trainStudent({ ...common, outDir: killed });

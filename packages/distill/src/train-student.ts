@@ -59,7 +59,7 @@ export interface TrainOptions {
   patience?: number;
   /** Seed of weights and batch order (default 0). */
   seed?: number;
-  /** Also save the training state every this many steps within an epoch (default 50). */
+  /** Save the training state about every this many steps (default 50; and at the end). */
   saveEverySteps?: number;
   /** Continue from `outDir/state.json` when it exists (default true). */
   resume?: boolean;
@@ -113,9 +113,11 @@ function datasetCapacity(data: readonly LabelledStructure[], config: PainnConfig
  * Trains a PaiNN student by force matching on ONNX Runtime: loss w_E·(ΔE/N)² + w_F·ΔF² per
  * batch, AdamW, warm-up then cosine (or plateau) decay, gradient clipping, an exponential
  * moving average of the weights for validation and checkpoints, early stopping on the
- * validation force MAE. Writes `best.json` and `last.json` (student checkpoints) and
- * `state.json` (everything needed to resume: weights, average, optimizer moments, counters,
- * schedule, history) atomically every epoch and every `saveEverySteps` steps; a run killed
+ * validation force MAE. Writes `best.json` (whenever the validation improves), `last.json`
+ * (student checkpoints) and `state.json` (everything needed to resume: weights, average,
+ * optimizer moments, counters, schedule, history) atomically at the end of an epoch when
+ * `saveEverySteps` steps have passed since the last save, every `saveEverySteps` steps
+ * within an epoch, and at the end; a run killed
  * at any point and started again with the same options ends with the same weights as one
  * that was never interrupted (the batch order of an epoch depends only on seed and epoch).
  */
@@ -203,7 +205,10 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
       lr: lrOptions.lr,
       ...extra,
     });
+  const saveEvery = options.saveEverySteps ?? 50;
+  let savedAtStep = state.step;
   const snapshot = async () => {
+    savedAtStep = state.step;
     const opt = trainer.optimizerState();
     state.optimizer = { step: opt.step, m: toArrays(opt.m), v: toArrays(opt.v) };
     state.average = { values: average.values, updates: average.updates };
@@ -252,7 +257,7 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
         state.step++;
         state.stepInEpoch++;
         stepsThisCall++;
-        if (state.stepInEpoch % (options.saveEverySteps ?? 50) === 0) await snapshot();
+        if (state.stepInEpoch % saveEvery === 0) await snapshot();
         if (state.step % 20 === 0) {
           const rate = stepsThisCall / ((performance.now() - t0) / 1000);
           const eta = (totalSteps - state.step) / rate;
@@ -292,10 +297,6 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
       } else {
         state.best.staleEpochs++;
       }
-      await saveCheckpoint(
-        join(outDir, 'last.json'),
-        checkpoint(average.values, { epoch: record.epoch, validation: metrics }),
-      );
       state.epoch++;
       state.stepInEpoch = 0;
       state.epochLoss = { sum: 0, count: 0 };
@@ -303,7 +304,15 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
         log(`early stop: no better validation force MAE for ${options.patience} epochs`);
         state.epoch = options.epochs;
       }
-      await snapshot();
+      // Short epochs (small datasets) are saved every `saveEvery` steps, not every epoch:
+      // a resumed run replays the epochs since, to the same weights.
+      if (state.epoch >= options.epochs || state.step - savedAtStep >= saveEvery) {
+        await saveCheckpoint(
+          join(outDir, 'last.json'),
+          checkpoint(average.values, { epoch: record.epoch, validation: metrics }),
+        );
+        await snapshot();
+      }
     }
     const best = existsSync(join(outDir, 'best.json'))
       ? await loadCheckpoint(join(outDir, 'best.json'))
