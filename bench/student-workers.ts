@@ -16,15 +16,15 @@ import {
   embeddedTeacher,
   readDataset,
   splitDataset,
+  trainingFeeds,
   validateNveInWorkers,
 } from '@mlff-distiller/distill';
-import { type HostTensor, simplify } from '@mlff-distiller/graph';
+import { simplify } from '@mlff-distiller/graph';
 import {
   initPainnParameters,
   PAINN_PRESETS,
   type PainnPreset,
   painnTrainingGraph,
-  prepareBatch,
 } from '@mlff-distiller/models';
 
 const { values } = parseArgs({
@@ -47,22 +47,9 @@ const graph = simplify(raw);
 const batchSize = 16;
 const steps = Number(values.steps);
 const capacity = 21;
-const batches = Array.from({ length: steps + 3 }, (_, k) => {
-  const batch = train.slice(k * batchSize, (k + 1) * batchSize);
-  const feeds: Record<string, HostTensor> = prepareBatch(
-    batch.map((s) => s.atoms),
-    { ...config, capacity },
-  );
-  feeds.energy_ref = { shape: [batch.length], data: Float32Array.from(batch, (s) => s.energy) };
-  const forces = new Float32Array(3 * feeds.positions!.shape[0]!);
-  let offset = 0;
-  for (const s of batch) {
-    forces.set(s.forces, offset);
-    offset += s.forces.length;
-  }
-  feeds.forces_ref = { shape: [forces.length / 3, 3], data: forces };
-  return feeds;
-});
+const batches = Array.from({ length: steps + 3 }, (_, k) =>
+  trainingFeeds(train.slice(k * batchSize, (k + 1) * batchSize), { ...config, capacity }),
+);
 const msPerStep: Record<number, number> = {};
 for (const threads of [2, 1]) {
   const trainer = await OnnxTrainingStep.create(graph, {

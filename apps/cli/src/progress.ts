@@ -1,3 +1,5 @@
+import { formatDuration } from '@mlff-distiller/core';
+
 /**
  * A progress line for long runs: step count, steps/s and ETA. On a terminal it rewrites
  * one line in place; elsewhere (CI logs, pipes) it prints a line every 10 % of the run.
@@ -47,13 +49,4 @@ export class ProgressLine {
       `${this.label} done in ${formatDuration(seconds)}${summary ? `: ${summary}` : ''}\n`,
     );
   }
-}
-
-/** "1h02m", "3m05s", "12.3s". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--';
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m${String(Math.round(seconds - 60 * m)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

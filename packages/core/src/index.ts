@@ -7,6 +7,7 @@ export * from './calculator/pool-calculator.js';
 export * from './cell.js';
 export * from './elements.js';
 export * from './errors.js';
+export * from './format-duration.js';
 export * from './io/ase-momenta.js';
 export * from './io/extxyz-comment.js';
 export * from './io/extxyz-error.js';

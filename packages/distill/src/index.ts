@@ -92,6 +92,7 @@ export { type StrainOptions, sampleStrains } from './sampling/strain-sampling.js
 export { type DatasetSplit, type SplitOptions, splitDataset } from './split-dataset.js';
 export { StudentPredictor } from './student-predictor.js';
 export { type TrainOptions, type TrainResult, trainStudent } from './train-student.js';
+export { trainingFeeds } from './training-feeds.js';
 export { writeTrainingReport } from './training-report.js';
 export {
   type EpochRecord,

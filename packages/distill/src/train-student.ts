@@ -20,6 +20,7 @@ import { type ForceFieldMetrics, forceFieldMetrics } from './force-field-metrics
 import type { LabelledStructure } from './labelled-structure.js';
 import { type DecayKind, PlateauDecay, warmupLearningRate } from './learning-rate.js';
 import { StudentPredictor } from './student-predictor.js';
+import { trainingFeeds } from './training-feeds.js';
 import { writeTrainingReport } from './training-report.js';
 import {
   type EpochRecord,
@@ -64,7 +65,7 @@ export interface TrainOptions {
   /** Continue from `outDir/state.json` when it exists (default true). */
   resume?: boolean;
   /** Where progress lines go (default stderr); `null` for silence. */
-  progress?: NodeJS.WritableStream | null;
+  progress?: { write(line: string): unknown } | null;
   /** Stop (without a final save) after this many steps in this call: simulates a kill in tests. */
   stopAfterSteps?: number;
   /** Checked before every step: true stops training (without a final save), as `stopAfterSteps`. */
@@ -233,21 +234,7 @@ export async function trainStudent(options: TrainOptions): Promise<TrainResult> 
         }
         const ids = order.slice(state.stepInEpoch * batchSize, (state.stepInEpoch + 1) * batchSize);
         const batch = ids.map((i) => train[i]!);
-        const feeds: Record<string, HostTensor> = prepareBatch(
-          batch.map((s) => s.atoms),
-          { ...config, capacity },
-        );
-        feeds.energy_ref = {
-          shape: [batch.length],
-          data: Float32Array.from(batch, (s) => s.energy),
-        };
-        const forces = new Float32Array(3 * feeds.positions!.shape[0]!);
-        let o = 0;
-        for (const s of batch) {
-          forces.set(s.forces, o);
-          o += s.forces.length;
-        }
-        feeds.forces_ref = { shape: [forces.length / 3, 3], data: forces };
+        const feeds = trainingFeeds(batch, { ...config, capacity });
         trainer.optimizer.learningRate =
           warmupLearningRate(state.step, lrOptions) * plateau.state.factor;
         const result = await trainer.step(feeds);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   type Atoms,
   type CalculatorPool,
+  formatDuration,
   InvalidInputError,
   PoolCalculator,
   readExtxyz,
@@ -253,7 +254,7 @@ async function trainAndValidate(
     );
     await writeJson(donePath, result);
     log(
-      `train ${preset}: validation force MAE ${(1000 * result.validation.forces.mae).toFixed(1)} meV/Å (${minutesSeconds(started)})`,
+      `train ${preset}: validation force MAE ${(1000 * result.validation.forces.mae).toFixed(1)} meV/Å (${formatDuration((performance.now() - started) / 1000)})`,
     );
   }
   const checkpoint = await loadCheckpoint(join(out, 'best.json'));
@@ -310,7 +311,7 @@ async function trainAndValidate(
   };
   await writeJson(validationPath, validation);
   log(
-    `validate ${preset}: test force MAE ${(1000 * metrics.forces.mae).toFixed(1)} meV/Å (${minutesSeconds(started)})`,
+    `validate ${preset}: test force MAE ${(1000 * metrics.forces.mae).toFixed(1)} meV/Å (${formatDuration((performance.now() - started) / 1000)})`,
   );
   return { name: preset, parameters, ...validation };
 }
@@ -345,12 +346,6 @@ async function benchmark(
   );
   await writeJson(path, speed);
   return speed;
-}
-
-/** Time since `start` (a `performance.now()`), as "4 min 2 s". */
-function minutesSeconds(start: number): string {
-  const seconds = Math.round((performance.now() - start) / 1000);
-  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 /** At most `n` items, evenly spaced. */

@@ -52,10 +52,8 @@ export function atomsData(atoms: Atoms): AtomsInit {
 }
 
 /** Prefixes every line written to it and passes it on to stderr. */
-function prefixedStderr(prefix: string): NodeJS.WritableStream {
-  return {
-    write: (chunk: string) => process.stderr.write(chunk.replace(/^(?=.)/gm, prefix)),
-  } as unknown as NodeJS.WritableStream;
+function prefixedStderr(prefix: string): { write(line: string): boolean } {
+  return { write: (line) => process.stderr.write(line.replace(/^(?=.)/gm, prefix)) };
 }
 
 /**
